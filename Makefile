@@ -1,0 +1,24 @@
+# The commands the README names. Each target is a thin wrapper over scripts/.
+.PHONY: run dev test lint format ci
+
+run:   ## start the site with the demo event (gunicorn, SQLite in data/)
+	scripts/run
+
+dev:   ## the same with Django's development server and DEBUG on
+	DEV=1 scripts/run
+
+test:  ## the whole test suite; DATABASE_URL=postgres://... to run it on PostgreSQL
+	scripts/test
+
+lint:  ## ruff lint and format check
+	scripts/bootstrap
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	scripts/bootstrap
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+ci:    ## what CI runs
+	bash .ci/run

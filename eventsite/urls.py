@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Event microsite: organisers"
+admin.site.site_title = "Event microsite admin"
+admin.site.index_title = "Events, sessions and people"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("sessions.urls")),
+    path("", include("speakers.urls")),
+]

@@ -1,0 +1,339 @@
+import zoneinfo
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from speakers.models import Organisation, Speaker
+
+from . import rules
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            '"%(value)s" is not an IANA time zone name such as "Europe/Vienna".',
+            params={"value": value},
+            code="invalid_time_zone",
+        )
+
+
+def time_zone_choices():
+    return [("", "To be confirmed")] + [
+        (name, name) for name in sorted(zoneinfo.available_timezones())
+    ]
+
+
+class Event(models.Model):
+    """A series of meetings, e.g. "Engaging civil society in the fight against cybercrime".
+
+    An event is public as soon as one of its sessions is published.
+    """
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    organiser = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agenda:event", kwargs={"event": self.slug})
+
+
+class SessionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Session.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published sessions, plus drafts for organisers who may preview them."""
+        if user.is_authenticated and user.has_perm("agenda.view_session"):
+            return self
+        return self.published()
+
+
+class Session(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class HouseRule(models.TextChoices):
+        NONE = "none", "No special rule"
+        CHATHAM_HOUSE = "chatham_house", "Chatham House Rule"
+        ON_THE_RECORD = "on_the_record", "On the record"
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="sessions")
+    order = models.PositiveSmallIntegerField(
+        default=1, help_text="Position within the event: 2 for Session Two."
+    )
+    label = models.CharField(max_length=60, blank=True, help_text='"Session Two"')
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, help_text="Unique within the event.")
+
+    date = models.DateField(null=True, blank=True, help_text="Leave empty while to be confirmed.")
+    start_time = models.TimeField(
+        null=True, blank=True, help_text="Wall-clock time at the venue, in the session's zone."
+    )
+    end_time = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text='IANA name, e.g. "Europe/London". Leave empty while to be confirmed.',
+    )
+    venue = models.CharField(max_length=300, blank=True, help_text="Empty: to be confirmed.")
+    online_url = models.URLField(blank=True, help_text="Link for an online or hybrid meeting.")
+
+    outline = models.TextField(blank=True, help_text="Markdown.")
+    audience = models.TextField(
+        blank=True, help_text="Anything more to say about who takes part. Markdown."
+    )
+    capacity_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    capacity_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    participants_selected = models.BooleanField(
+        default=False, help_text="Participants are selected by the organisers."
+    )
+    fields_of_expertise = models.TextField(
+        blank=True, help_text="Comma-separated: digital rights, cyber policy, law."
+    )
+    house_rule = models.CharField(max_length=20, choices=HouseRule.choices, default=HouseRule.NONE)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    allow_indexing = models.BooleanField(
+        default=True,
+        help_text="Untick for a closed meeting: search engines are asked not to list it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "slug"],
+                name="session_slug_unique_per_event",
+                violation_error_message="Another session of this event already uses this slug.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_time__isnull=True, end_time__isnull=True)
+                | models.Q(start_time__isnull=False, end_time__isnull=False),
+                name="session_times_both_or_neither",
+                violation_error_message="Give both a start and an end time, or neither.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_time__isnull=True)
+                | models.Q(end_time__gt=models.F("start_time")),
+                name="session_ends_after_start",
+                violation_error_message="The session must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity_min__isnull=True)
+                | models.Q(capacity_max__isnull=True)
+                | models.Q(capacity_min__lte=models.F("capacity_max")),
+                name="session_capacity_min_not_above_max",
+                violation_error_message="The minimum number of participants is above the maximum.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.title}" if self.label else self.title
+
+    def get_absolute_url(self):
+        return reverse("agenda:session", kwargs={"event": self.event.slug, "session": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def zone(self):
+        """The session's ZoneInfo, or None while the zone is to be confirmed."""
+        return zoneinfo.ZoneInfo(self.time_zone) if self.time_zone else None
+
+    def localize(self, wall_time):
+        """The aware datetime of a wall-clock time on the session's day, if both are known."""
+        if wall_time is None or self.date is None or self.zone is None:
+            return None
+        return datetime.combine(self.date, wall_time, tzinfo=self.zone)
+
+    @property
+    def starts_at(self):
+        return self.localize(self.start_time)
+
+    @property
+    def ends_at(self):
+        return self.localize(self.end_time)
+
+    @property
+    def expertise_list(self):
+        return [item.strip() for item in self.fields_of_expertise.split(",") if item.strip()]
+
+    def clean(self):
+        errors = {}
+        for field in ("start_time", "end_time"):
+            wall_time = getattr(self, field)
+            instant = self.localize(wall_time)
+            if instant is not None and not _exists_on_the_clock(instant):
+                errors[field] = ValidationError(
+                    "%(time)s does not exist on %(date)s in %(zone)s: the clocks change then.",
+                    params={"time": wall_time, "date": self.date, "zone": self.time_zone},
+                    code="nonexistent_time",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def check_agenda(self, slots=None):
+        """Raise ValidationError naming every overlap or slot outside the session.
+
+        `slots` are SlotTimes rows about to be saved; by default the stored agenda,
+        read with one query.
+        """
+        if slots is None:
+            slots = [slot.as_times() for slot in self.slots.only("title", "start", "end")]
+        problems = rules.agenda_problems(slots, self.start_time, self.end_time)
+        if problems:
+            raise ValidationError([p.message for p in problems], code="agenda")
+
+    def publish(self):
+        now = timezone.now()
+        self.status = self.Status.PUBLISHED
+        self.published_at = self.published_at or now
+        self.updated_at = now
+
+
+def _exists_on_the_clock(instant):
+    """False for a wall time skipped when clocks go forward (e.g. 02:30 on that day)."""
+    round_trip = instant.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(instant.tzinfo)
+    return round_trip.replace(tzinfo=None) == instant.replace(tzinfo=None)
+
+
+class AgendaSlotQuerySet(models.QuerySet):
+    def for_agenda(self):
+        """Slots in running order with the people who lead them, in two queries."""
+        people = Speaker.objects.with_affiliations()
+        return self.order_by("start", "end", "pk").prefetch_related(
+            models.Prefetch("moderators", queryset=people),
+            models.Prefetch("speakers", queryset=people),
+        )
+
+
+class AgendaSlot(models.Model):
+    class Kind(models.TextChoices):
+        OPENING = "opening", "Opening"
+        DISCUSSION = "discussion", "Discussion"
+        QA = "qa", "Q&A"
+        BREAK = "break", "Break"
+        CLOSING = "closing", "Closing"
+        OTHER = "other", "Other"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="slots")
+    start = models.TimeField(help_text="Wall-clock time in the session's zone.")
+    end = models.TimeField(
+        null=True, blank=True, help_text='Empty for a moment such as "Start of the meeting".'
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="Public. Markdown.")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    moderators = models.ManyToManyField(Speaker, blank=True, related_name="moderated_slots")
+    speakers = models.ManyToManyField(
+        Speaker, blank=True, related_name="slots", help_text="Who is on stage."
+    )
+
+    # Staff only: shown on the run-of-show, never on public pages or exports.
+    cue = models.TextField(blank=True, help_text="Staff only: what happens to start this item.")
+    tech_notes = models.TextField(blank=True, help_text="Staff only: microphones, slides, AV.")
+    responsible = models.CharField(
+        max_length=100, blank=True, help_text="Staff only: who in the team looks after it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgendaSlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "start", "end", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gt=models.F("start")),
+                name="slot_ends_after_start",
+                violation_error_message="A slot must end after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_milestone(self):
+        return self.end is None
+
+    def as_times(self, key=None):
+        return rules.SlotTimes(title=self.title, start=self.start, end=self.end, key=key)
+
+    # Overlaps and the session's window span rows: Session.check_agenda() checks
+    # them for a whole agenda at once, and the admin's slot formset uses the same rules.
+
+
+class SessionRoleQuerySet(models.QuerySet):
+    def for_agenda(self):
+        return self.select_related("shown_as").prefetch_related(
+            models.Prefetch("speaker", queryset=Speaker.objects.with_affiliations())
+        )
+
+
+class SessionRole(models.Model):
+    """A person in a session: speaker, co-chair or moderator, with what they will cover."""
+
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", "Speaker"
+        CO_CHAIR = "co_chair", "Co-chair"
+        MODERATOR = "moderator", "Moderator"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="roles")
+    # PROTECT: removing someone who is announced in a session must be a decision
+    # taken on the session, not a side effect of deleting the person.
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="session_roles")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.SPEAKER)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Order in the list of people.")
+    shown_as = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text='Organisation named with the contribution: "John Brandolino (UNODC)".',
+    )
+    contribution = models.TextField(
+        blank=True, help_text='What they will cover: "will provide an overview of ...".'
+    )
+    contribution_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Order of the announced contributions, which may differ."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionRoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "role", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "speaker", "role"],
+                name="role_unique_per_session",
+                violation_error_message="This person already has this role in the session.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} ({self.get_role_display()})"

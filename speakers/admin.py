@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import Affiliation, Organisation, Speaker
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "parent", "people"]
+    list_select_related = ("parent",)
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(people_count=Count("affiliations__speaker", distinct=True))
+        )
+
+    @admin.display(description="People", ordering="people_count")
+    def people(self, obj):
+        return obj.people_count
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    fields = ["order", "position", "unit", "organisation"]
+    autocomplete_fields = ["organisation"]
+    extra = 1
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "honorific", "affiliations_summary", "sessions"]
+    search_fields = [
+        "name",
+        "affiliations__position",
+        "affiliations__organisation__name",
+        "affiliations__organisation__short_name",
+    ]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["honorific", "name", "slug", "bio"]
+    inlines = [AffiliationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_affiliations()
+            .annotate(session_count=Count("session_roles__session", distinct=True))
+        )
+
+    @admin.display(description="Affiliations")
+    def affiliations_summary(self, obj):
+        return "; ".join(str(a) for a in obj.affiliations.all())
+
+    @admin.display(description="Sessions", ordering="session_count")
+    def sessions(self, obj):
+        return obj.session_count

@@ -1,0 +1,102 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='How the organisation is named in passing, e.g. "UNODC" or "GI-TOC".',
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        help_text='The body it belongs to, shown after it: "UNODC, United Nations".',
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")),
+                name="organisation_not_own_parent",
+                violation_error_message="An organisation cannot be its own parent.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        """The short form used in running text, falling back to the full name."""
+        return self.short_name or self.name
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def with_affiliations(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.select_related("organisation", "organisation__parent"),
+            )
+        )
+
+
+class Speaker(models.Model):
+    honorific = models.CharField(max_length=20, blank=True, help_text='For example "Dr".')
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    bio = models.TextField(blank=True, help_text="A few sentences, shown on cue cards.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="speaker_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.honorific} {self.name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("speakers:detail", kwargs={"slug": self.slug})
+
+
+class Affiliation(models.Model):
+    """One position a person holds; people can hold several, in order."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="affiliations")
+    position = models.CharField(max_length=200, blank=True, help_text='"Senior Lecturer"')
+    unit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Department or programme within the organisation: "Division for Treaty Affairs".',
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="affiliations"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["speaker", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["speaker", "position", "unit", "organisation"],
+                name="affiliation_unique_per_speaker",
+                violation_error_message="This person already has this affiliation.",
+            ),
+        ]
+
+    def __str__(self):
+        return ", ".join(
+            part for part in (self.position, self.unit, str(self.organisation)) if part
+        )

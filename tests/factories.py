@@ -1,0 +1,96 @@
+"""One factory per model, with relations that agree with each other."""
+
+from datetime import time
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from sessions.models import AgendaSlot, Event, Session, SessionRole
+from speakers.models import Affiliation, Organisation, Speaker
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class OrganiserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"organiser{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def organisers_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Organisers"))
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name = factory.Sequence(lambda n: f"Speaker {n}")
+    slug = factory.Sequence(lambda n: f"speaker-{n}")
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    speaker = factory.SubFactory(SpeakerFactory)
+    position = "Researcher"
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    slug = factory.Sequence(lambda n: f"session-{n}")
+    start_time = time(9, 0)
+    end_time = time(17, 0)
+    time_zone = "Europe/Vienna"
+
+    class Params:
+        published = factory.Trait(status=Session.Status.PUBLISHED)
+
+
+class AgendaSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaSlot
+
+    session = factory.SubFactory(SessionFactory)
+    start = time(9, 0)
+    end = time(10, 0)
+    title = factory.Sequence(lambda n: f"Item {n}")
+
+
+class SessionRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionRole
+
+    session = factory.SubFactory(SessionFactory)
+    speaker = factory.SubFactory(SpeakerFactory)
