@@ -7,6 +7,7 @@ ALLOWED_HOSTS must be given. Every variable is listed in `.env.example`.
 from pathlib import Path
 
 import environ
+import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -119,7 +120,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Bootstrap's CSS from the xstatic-bootstrap package, not copied into the repo.
+    ("bootstrap", xstatic_bootstrap.BASE_DIR),
+]
 STATIC_ROOT = env.path("STATIC_ROOT", default=DATA_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sessions.urls import site_urlpatterns
+
 admin.site.site_header = "Event microsite: organisers"
 admin.site.site_title = "Event microsite admin"
 admin.site.index_title = "Events, sessions and people"
@@ -8,5 +10,5 @@ admin.site.index_title = "Events, sessions and people"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("sessions.urls")),
-    path("", include("speakers.urls")),
+    *site_urlpatterns,
 ]

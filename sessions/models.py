@@ -26,6 +26,22 @@ def time_zone_choices():
     ]
 
 
+class EventQuerySet(models.QuerySet):
+    def with_sessions(self, sessions):
+        """Events that have any of `sessions`, each with them in `listed_sessions`."""
+        return (
+            self.filter(pk__in=sessions.values("event"))
+            .prefetch_related(
+                models.Prefetch(
+                    "sessions",
+                    queryset=sessions.order_by("order", "pk"),
+                    to_attr="listed_sessions",
+                )
+            )
+            .order_by("title")
+        )
+
+
 class Event(models.Model):
     """A series of meetings, e.g. "Engaging civil society in the fight against cybercrime".
 
@@ -38,6 +54,8 @@ class Event(models.Model):
     organiser = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -58,6 +76,22 @@ class SessionQuerySet(models.QuerySet):
         if user.is_authenticated and user.has_perm("agenda.view_session"):
             return self
         return self.published()
+
+    def featuring(self, speaker):
+        """Sessions in which the person has a role, leads a slot or is on stage."""
+        return self.filter(
+            models.Q(roles__speaker=speaker)
+            | models.Q(slots__speakers=speaker)
+            | models.Q(slots__moderators=speaker)
+        ).distinct()
+
+    def people(self):
+        """Everyone who appears in these sessions."""
+        return Speaker.objects.filter(
+            models.Q(session_roles__session__in=self)
+            | models.Q(slots__session__in=self)
+            | models.Q(moderated_slots__session__in=self)
+        )
 
 
 class Session(models.Model):

@@ -1,33 +1,107 @@
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, TemplateView
 
+from speakers.models import Speaker
+
+from . import seo
+from .agenda import build_agenda, session_queryset
 from .models import Event, Session
 
 
 class HomeView(ListView):
+    """Events with something published, each with its sessions."""
+
     template_name = "agenda/home.html"
-    context_object_name = "sessions"
+    context_object_name = "events"
 
     def get_queryset(self):
-        return Session.objects.published().select_related("event")
+        return Event.objects.with_sessions(Session.objects.published())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(canonical_url=settings.SITE_URL + "/", **kwargs)
 
 
 class EventView(DetailView):
     template_name = "agenda/event.html"
-    slug_url_kwarg = "event"
-
-    def get_queryset(self):
-        return Event.objects.filter(
-            sessions__in=Session.objects.visible_to(self.request.user)
-        ).distinct()
-
-
-class SessionView(DetailView):
-    template_name = "agenda/session.html"
+    context_object_name = "event"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(
-            Session.objects.visible_to(self.request.user).select_related("event"),
+        sessions = Session.objects.visible_to(self.request.user)
+        event = Event.objects.with_sessions(sessions).filter(slug=self.kwargs["event"]).first()
+        if event is None:
+            raise Http404("No such event.")
+        return event
+
+    def get_context_data(self, **kwargs):
+        event = self.object
+        return super().get_context_data(
+            canonical_url=settings.SITE_URL + event.get_absolute_url(),
+            description=seo.plain_summary(event.description) or event.title,
+            **kwargs,
+        )
+
+
+class SessionView(TemplateView):
+    template_name = "agenda/session.html"
+
+    def get_context_data(self, **kwargs):
+        session = get_object_or_404(
+            session_queryset().visible_to(self.request.user),
             event__slug=self.kwargs["event"],
             slug=self.kwargs["session"],
         )
+        agenda = build_agenda(session)
+        url = settings.SITE_URL + session.get_absolute_url()
+        # The URL's "event" and "session" slugs give way to the objects.
+        return {
+            **super().get_context_data(**kwargs),
+            "session": session,
+            "event": session.event,
+            "agenda": agenda,
+            "canonical_url": url,
+            "description": seo.plain_summary(session.outline) or str(session),
+            "json_ld": seo.session_json_ld(agenda, url),
+            "noindex": not (session.is_published and session.allow_indexing),
+        }
+
+
+class SpeakerView(DetailView):
+    """A person, their affiliations, and the published sessions they appear in."""
+
+    template_name = "speakers/speaker.html"
+    context_object_name = "speaker"
+
+    def get_queryset(self):
+        # Only people announced in a session the visitor may see: naming someone
+        # in a draft must not leak before it is published.
+        return Speaker.objects.with_affiliations().filter(
+            pk__in=Session.objects.visible_to(self.request.user).people().values("pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        sessions = (
+            Session.objects.visible_to(self.request.user)
+            .featuring(self.object)
+            .select_related("event")
+            .order_by("event__title", "order")
+        )
+        return super().get_context_data(
+            sessions=sessions,
+            canonical_url=settings.SITE_URL + self.object.get_absolute_url(),
+            description=seo.person_summary(self.object),
+            **kwargs,
+        )
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

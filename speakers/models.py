@@ -68,7 +68,7 @@ class Speaker(models.Model):
         return f"{self.honorific} {self.name}".strip()
 
     def get_absolute_url(self):
-        return reverse("speakers:detail", kwargs={"slug": self.slug})
+        return reverse("speaker", kwargs={"slug": self.slug})
 
 
 class Affiliation(models.Model):

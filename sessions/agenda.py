@@ -1,0 +1,140 @@
+"""One function shapes a session's agenda; every page and export consumes it.
+
+`build_agenda()` reads a session with its slots and people in a fixed number
+of queries, and returns plain data: slots in running order with their wall-clock
+and (where the date and zone are known) aware times, durations, time elapsed
+since the start, gaps, who leads and who is on stage, and the announced
+contributions. Formatting is left to templates and exporters.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+
+from django.db import models
+
+from .models import AgendaSlot, Session, SessionRole
+
+
+def _minutes_between(start: time, end: time) -> timedelta:
+    return datetime.combine(date.min, end) - datetime.combine(date.min, start)
+
+
+@dataclass
+class Item:
+    slot: AgendaSlot
+    starts_at: datetime | None  # aware, in the session's zone; None while date or zone is open
+    ends_at: datetime | None
+    duration: timedelta | None  # None for a milestone
+    elapsed: timedelta  # from the start of the session to the start of this item
+    gap_before: timedelta | None  # idle time between the previous item's end and this start
+    moderators: list
+    speakers: list
+    contributions: list[SessionRole] = field(default_factory=list)
+    previous: "Item | None" = None
+    next: "Item | None" = None
+
+    @property
+    def start(self):
+        return self.slot.start
+
+    @property
+    def end(self):
+        return self.slot.end
+
+    @property
+    def is_milestone(self):
+        return self.slot.end is None
+
+    @property
+    def on_stage(self):
+        """Moderators first, then speakers, each person once."""
+        seen = set()
+        people = []
+        for person in [*self.moderators, *self.speakers]:
+            if person.pk not in seen:
+                seen.add(person.pk)
+                people.append(person)
+        return people
+
+
+@dataclass
+class Agenda:
+    session: Session
+    items: list[Item]
+    speakers: list[SessionRole]
+    co_chairs: list[SessionRole]
+    moderators: list[SessionRole]
+    # Contributions of people who are not on stage in any slot, in announced order.
+    other_contributions: list[SessionRole]
+    last_changed: datetime
+
+    @property
+    def event(self):
+        return self.session.event
+
+    @property
+    def total(self):
+        """Planned length: from the session's start to its last scheduled moment."""
+        if not self.items:
+            return timedelta(0)
+        last = max(item.end or item.start for item in self.items)
+        return _minutes_between(self.origin, last)
+
+    @property
+    def origin(self):
+        return self.session.start_time or self.items[0].start
+
+
+def session_queryset():
+    """Sessions ready for build_agenda(): the event joined, lazy loads refused."""
+    return Session.objects.select_related("event").fetch_mode(models.FETCH_RAISE)
+
+
+def build_agenda(session: Session) -> Agenda:
+    slots = list(session.slots.for_agenda().fetch_mode(models.FETCH_RAISE))
+    roles = list(session.roles.for_agenda().fetch_mode(models.FETCH_RAISE))
+
+    contributions = sorted(
+        (role for role in roles if role.contribution),
+        key=lambda role: (role.contribution_order, role.order, role.pk),
+    )
+    placed = set()
+    origin = session.start_time or (slots[0].start if slots else None)
+    items = []
+    latest_end = None
+    for slot in slots:
+        on_stage = {person.pk for person in slot.speakers.all()}
+        item_contributions = [role for role in contributions if role.speaker_id in on_stage]
+        placed.update(role.pk for role in item_contributions)
+        gap = None
+        if latest_end is not None and slot.start > latest_end:
+            gap = _minutes_between(latest_end, slot.start)
+        items.append(
+            Item(
+                slot=slot,
+                starts_at=session.localize(slot.start),
+                ends_at=session.localize(slot.end),
+                duration=_minutes_between(slot.start, slot.end) if slot.end else None,
+                elapsed=_minutes_between(origin, slot.start),
+                gap_before=gap,
+                moderators=list(slot.moderators.all()),
+                speakers=list(slot.speakers.all()),
+                contributions=item_contributions,
+            )
+        )
+        if slot.end is not None:
+            latest_end = max(latest_end or slot.end, slot.end)
+    for before, after in pairwise(items):
+        before.next, after.previous = after, before
+
+    changes = [session.updated_at, *(s.updated_at for s in slots), *(r.updated_at for r in roles)]
+    return Agenda(
+        session=session,
+        items=items,
+        speakers=[r for r in roles if r.role == SessionRole.Role.SPEAKER],
+        co_chairs=[r for r in roles if r.role == SessionRole.Role.CO_CHAIR],
+        moderators=[r for r in roles if r.role == SessionRole.Role.MODERATOR],
+        other_contributions=[r for r in contributions if r.pk not in placed],
+        last_changed=max(changes),
+    )
