@@ -71,6 +71,10 @@ class SessionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Session.Status.PUBLISHED)
 
+    def upcoming(self):
+        """Sessions from today on, and those whose date is still to be confirmed."""
+        return self.filter(models.Q(date__isnull=True) | models.Q(date__gte=timezone.localdate()))
+
     def visible_to(self, user):
         """Published sessions, plus drafts for organisers who may preview them."""
         if user.is_authenticated and user.has_perm("agenda.view_session"):
