@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from . import rules
-from .models import AgendaSlot, Event, Session, SessionRole, time_zone_choices
+from .models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole, time_zone_choices
 
 
 @admin.register(Event)
@@ -78,7 +78,7 @@ class AgendaSlotInline(admin.TabularInline):
         "responsible",
     ]
     autocomplete_fields = ["moderators", "speakers"]
-    ordering = ["start", "end", "pk"]
+    ordering = RUNNING_ORDER
     extra = 1
     formfield_overrides = {
         # Short boxes keep a row of the agenda on one screen line.

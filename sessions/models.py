@@ -256,11 +256,16 @@ def _exists_on_the_clock(instant):
     return round_trip.replace(tzinfo=None) == instant.replace(tzinfo=None)
 
 
+# Slots by start; at the same minute a milestone (no end) comes first, on every
+# database (PostgreSQL sorts NULL last unless told, SQLite first).
+RUNNING_ORDER = ["start", models.F("end").asc(nulls_first=True), "pk"]
+
+
 class AgendaSlotQuerySet(models.QuerySet):
     def for_agenda(self):
         """Slots in running order with the people who lead them, in two queries."""
         people = Speaker.objects.with_affiliations()
-        return self.order_by("start", "end", "pk").prefetch_related(
+        return self.order_by(*RUNNING_ORDER).prefetch_related(
             models.Prefetch("moderators", queryset=people),
             models.Prefetch("speakers", queryset=people),
         )
@@ -300,7 +305,7 @@ class AgendaSlot(models.Model):
     objects = AgendaSlotQuerySet.as_manager()
 
     class Meta:
-        ordering = ["session", "start", "end", "pk"]
+        ordering = ["session", *RUNNING_ORDER]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__isnull=True) | models.Q(end__gt=models.F("start")),

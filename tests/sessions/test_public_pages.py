@@ -264,7 +264,7 @@ def test_html_and_script_in_every_text_field_come_out_escaped(client):
         fields_of_expertise=PAYLOAD,
         house_rule=Session.HouseRule.CHATHAM_HOUSE,
     )
-    speaker = SpeakerFactory(honorific=PAYLOAD, name=PAYLOAD, bio=PAYLOAD)
+    speaker = SpeakerFactory(honorific="<script>x</script>", name=PAYLOAD, bio=PAYLOAD)
     AffiliationFactory(
         speaker=speaker,
         position=PAYLOAD,
