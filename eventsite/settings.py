@@ -53,6 +53,9 @@ MIDDLEWARE = [
     # Right after SecurityMiddleware so static files get the security headers
     # but skip the session, CSRF and auth work below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and 304 for a repeat request. Near the top, so it sees the
+    # response as the other middleware left it.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from . import rules
+from .caching import bump_content_version
 from .models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole, time_zone_choices
 
 
@@ -175,6 +176,7 @@ class SessionAdmin(admin.ModelAdmin):
         for session in sessions:
             session.publish()
         Session.objects.bulk_update(sessions, ["status", "published_at", "updated_at"])
+        bump_content_version()  # bulk_update sends no signals
         self.message_user(
             request,
             ngettext("%d session published.", "%d sessions published.", len(sessions))
@@ -187,6 +189,7 @@ class SessionAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Session.Status.PUBLISHED).update(
             status=Session.Status.DRAFT, updated_at=timezone.now()
         )
+        bump_content_version()  # update() sends no signals
         self.message_user(
             request,
             ngettext("%d session returned to draft.", "%d sessions returned to draft.", count)

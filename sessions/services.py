@@ -5,6 +5,7 @@ from django.db import transaction
 from speakers.models import Affiliation, Organisation, Speaker
 
 from . import demo
+from .caching import bump_content_version
 from .models import AgendaSlot, Event, Session, SessionRole
 
 
@@ -72,4 +73,5 @@ def demo_event_load():
         slot.moderators.set([speakers[slug] for slug in moderators])
         slot.speakers.set([speakers[slug] for slug in on_stage])
     session.check_agenda()
+    bump_content_version()  # bulk_create sends no signals
     return session
