@@ -1,0 +1,166 @@
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from sessions import paste
+from sessions.paste import Status
+
+SEED = Path("/work/shared/seed/000_efc224fa6c7a3637.txt")
+
+# The seed's "Format and Proceedings" block, verbatim, typing slips and all.
+SEED_BLOCK = """\
+- 11:30** **Start of the meeting**
+- 11:30-1145** **Welcome and opening remarks**
+- .
+
+11:45-12:20 In-conversation between speakers, moderated by Joyce Hakmeh and Patryk Pawlak
+
+Panellists will provide insights on where civil society can best position itself to make an impact on global mechanisms for fighting cybercrime, including in the upcoming UN process.
+
+John Brandolino (UNODC) will provide an overview of the UN's cybercrime work and the new process, including its modalities.
+
+Alexander Seger (Council of Europe) will reflect on the work of GLACY+ and how the Council of Europe works with civil society organisations.
+
+Nnenna Ifeanyi-Ajufo (African Union) will consider the role of regional organizations in facilitating civil society engagement in the global cybercrime policy making.
+
+Ian Tennant (GI-TOC) will explore the challenges for civil society in multilateral processes.
+
+12:20-12:50 Q&A session
+
+12:50-13:00 Closing remarks"""
+
+PANEL_DESCRIPTION = (
+    "Panellists will provide insights on where civil society can best position itself to make an impact on global mechanisms for fighting cybercrime, including in the upcoming UN process.\n\n"
+    "John Brandolino (UNODC) will provide an overview of the UN's cybercrime work and the new process, including its modalities.\n\n"
+    "Alexander Seger (Council of Europe) will reflect on the work of GLACY+ and how the Council of Europe works with civil society organisations.\n\n"
+    "Nnenna Ifeanyi-Ajufo (African Union) will consider the role of regional organizations in facilitating civil society engagement in the global cybercrime policy making.\n\n"
+    "Ian Tennant (GI-TOC) will explore the challenges for civil society in multilateral processes."
+)
+
+
+def test_seed_block_is_quoted_verbatim_from_the_seed_page():
+    assert SEED_BLOCK in SEED.read_text()
+
+
+def test_seed_block_gives_the_five_slots_of_the_meeting():
+    parsed = paste.parse(SEED_BLOCK)
+
+    assert [(s.start, s.end, s.title, s.description) for s in parsed.slots] == [
+        (time(11, 30), None, "Start of the meeting", ""),
+        (time(11, 30), time(11, 45), "Welcome and opening remarks", ""),
+        (
+            time(11, 45),
+            time(12, 20),
+            "In-conversation between speakers, moderated by Joyce Hakmeh and Patryk Pawlak",
+            PANEL_DESCRIPTION,
+        ),
+        (time(12, 20), time(12, 50), "Q&A session", ""),
+        (time(12, 50), time(13, 0), "Closing remarks", ""),
+    ]
+    assert parsed.to_check == []
+
+
+def test_seed_stray_bullet_is_ignored_and_reported():
+    parsed = paste.parse(SEED_BLOCK)
+
+    ignored = [line for line in parsed.lines if line.status == Status.IGNORED]
+
+    assert [(line.number, line.text, line.reasons) for line in ignored] == [
+        (3, "- .", ["only punctuation"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "start", "end", "title"),
+    [
+        ("11:30-11:45 Welcome", time(11, 30), time(11, 45), "Welcome"),
+        ("11:30-1145 Welcome", time(11, 30), time(11, 45), "Welcome"),
+        ("11.45–12.20 Panel", time(11, 45), time(12, 20), "Panel"),  # en dash
+        ("1115 – 1145 Panel", time(11, 15), time(11, 45), "Panel"),
+        ("12:20 - 12:50 Q&A", time(12, 20), time(12, 50), "Q&A"),
+        ("12:20—12:50 Q&A", time(12, 20), time(12, 50), "Q&A"),  # em dash
+        ("9:00 to 10:00 Registration", time(9, 0), time(10, 0), "Registration"),
+        ("9:00 Doors open", time(9, 0), None, "Doors open"),
+        ("11:30 Start of the meeting", time(11, 30), None, "Start of the meeting"),
+        ("- 11:30 Start", time(11, 30), None, "Start"),
+        ("* 11:30-11:45 Welcome", time(11, 30), time(11, 45), "Welcome"),
+        ("• 11:30-11:45 Welcome", time(11, 30), time(11, 45), "Welcome"),
+        ("– 11:30-11:45 Welcome", time(11, 30), time(11, 45), "Welcome"),
+        ("**11:30-11:45** **Welcome**", time(11, 30), time(11, 45), "Welcome"),
+        ("11:30 - Welcome", time(11, 30), None, "Welcome"),
+        ("11:30: Welcome", time(11, 30), None, "Welcome"),
+        ("1.30pm-2.30pm Lunch", time(13, 30), time(14, 30), "Lunch"),
+        ("9am Registration", time(9, 0), None, "Registration"),
+        ("0730 - 0800 Breakfast", time(7, 30), time(8, 0), "Breakfast"),
+    ],
+)
+def test_awkward_timed_lines_are_read(line, start, end, title):
+    parsed = paste.parse(line)
+
+    assert [(s.start, s.end, s.title) for s in parsed.slots] == [(start, end, title)]
+    assert parsed.to_check == []
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("1145", "“1145” on its own could be a time or a number: write 11:45 if it is a time"),
+        ("12-1 Lunch", "“12” has no minutes"),
+        ("9 Registration", "“9” has no minutes"),
+        ("1.30 Lunch", "“1.30” could be 01:30 or 13:30"),
+        ("12:20-11:45 Panel", "12:20-11:45 ends before it starts"),
+        ("10:00-10:00 Panel", "10:00-10:00 ends when it starts"),
+        ("11:60 Panel", "“11:60” is not a clock time"),
+        ("13pm Panel", "“13pm” is not a clock time"),
+        ("11:30", "no title after the time"),
+        ("11:30 " + "x" * 201, "the title has 201 characters; a slot's title has at most 200"),
+    ],
+)
+def test_ambiguous_lines_are_marked_please_check_with_the_reason(line, reason):
+    parsed = paste.parse(line)
+
+    [checked] = parsed.to_check
+    assert any(given.startswith(reason) for given in checked.reasons), checked.reasons
+    assert parsed.slots == []
+
+
+def test_description_lines_after_a_line_to_check_do_not_join_the_slot_before():
+    parsed = paste.parse("11:00-11:30 Welcome\n1.30 Lunch\nBuffet in the hall")
+
+    [slot] = parsed.slots
+    assert slot.description == ""
+    assert parsed.lines[-1].owner.number == 2
+
+
+def test_text_before_the_first_time_is_ignored_with_the_reason():
+    parsed = paste.parse("Format and Proceedings\n11:30 Start")
+
+    assert parsed.lines[0].status == Status.IGNORED
+    assert parsed.lines[0].reasons == ["no time, and no slot above it to describe"]
+    assert len(parsed.slots) == 1
+
+
+def test_figures_that_cannot_be_times_are_description():
+    parsed = paste.parse("11:30-12:00 Welcome\n25-30 selected participants")
+
+    assert parsed.slots[0].description == "25-30 selected participants"
+
+
+def test_time_on_its_own_line_takes_its_title_from_the_next_line():
+    parsed = paste.parse("9:00\nRegistration\nCoffee is served")
+
+    assert [(s.start, s.title, s.description) for s in parsed.slots] == [
+        (time(9, 0), "Registration", "Coffee is served")
+    ]
+    assert [line.status for line in parsed.lines] == [
+        Status.SLOT,
+        Status.TITLE,
+        Status.DESCRIPTION,
+    ]
+
+
+def test_windows_line_endings_and_blank_lines_are_read():
+    parsed = paste.parse("\r\n11:30-11:45 Welcome\r\n\r\nOpening words\r\n")
+
+    assert [(s.title, s.description) for s in parsed.slots] == [("Welcome", "Opening words")]
