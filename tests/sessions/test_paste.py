@@ -1,10 +1,14 @@
+import re
 from datetime import time
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from sessions import paste
+from sessions import paste, services
 from sessions.paste import Status
+from tests.factories import AgendaSlotFactory, SessionFactory
 
 SEED = Path("/work/shared/seed/000_efc224fa6c7a3637.txt")
 
@@ -164,3 +168,182 @@ def test_windows_line_endings_and_blank_lines_are_read():
     parsed = paste.parse("\r\n11:30-11:45 Welcome\r\n\r\nOpening words\r\n")
 
     assert [(s.title, s.description) for s in parsed.slots] == [("Welcome", "Opening words")]
+
+
+# Through the admin: preview, confirm, refuse.
+
+
+@pytest.fixture
+def session(db):
+    return SessionFactory(start_time=time(11, 30), end_time=time(13, 0))
+
+
+def paste_url(session):
+    return reverse("admin:agenda_session_paste_agenda", args=[session.pk])
+
+
+def previewed(page):
+    return re.search(r'name="previewed"\s+value="([0-9a-f]+)"', page.text).group(1)
+
+
+def preview(client, session, text, mode="add"):
+    return client.post(paste_url(session), {"_preview": "Preview", "text": text, "mode": mode})
+
+
+def confirm(client, session, text, mode="add"):
+    page = preview(client, session, text, mode)
+    return client.post(
+        paste_url(session),
+        {"_confirm": "Create", "previewed": previewed(page), "text": text, "mode": mode},
+    )
+
+
+def agenda(session):
+    return [(s.start, s.end, s.title) for s in session.slots.order_by("start", "end", "pk")]
+
+
+def preview_rows(response):
+    rows = re.findall(
+        r"<tr class=\"line-(\w+)\">\s*<td>(\d+)</td>\s*<td>.*?</td>\s*<td>\s*(.*?)\s*</td>",
+        response.text,
+        re.DOTALL,
+    )
+    return [(int(number), status, " ".join(read.split())) for status, number, read in rows]
+
+
+def test_change_page_links_to_paste_agenda(organiser_client, session):
+    response = organiser_client.get(reverse("admin:agenda_session_change", args=[session.pk]))
+
+    assert paste_url(session) in response.text
+
+
+def test_paste_preview_lists_each_line_with_its_status_and_creates_nothing(
+    organiser_client, session
+):
+    response = preview(organiser_client, session, SEED_BLOCK)
+
+    assert response.status_code == 200
+    assert preview_rows(response) == [
+        (1, "slot", "moment at 11:30: “Start of the meeting”"),
+        (2, "slot", "slot 11:30-11:45: “Welcome and opening remarks”"),
+        (3, "ignored", "ignored: only punctuation"),
+        (
+            5,
+            "slot",
+            "slot 11:45-12:20: “In-conversation between speakers, moderated by Joyce Hakmeh and Patryk Pawlak”",
+        ),
+        (7, "description", "description of line 5"),
+        (9, "description", "description of line 5"),
+        (11, "description", "description of line 5"),
+        (13, "description", "description of line 5"),
+        (15, "description", "description of line 5"),
+        (17, "slot", "slot 12:20-12:50: “Q&amp;A session”"),
+        (19, "slot", "slot 12:50-13:00: “Closing remarks”"),
+    ]
+    assert 'name="_confirm"' in response.text
+    assert agenda(session) == []
+
+
+def test_confirmed_paste_creates_the_slots(organiser_client, session):
+    response = confirm(organiser_client, session, SEED_BLOCK)
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:agenda_session_change", args=[session.pk])
+    assert agenda(session) == [
+        (time(11, 30), None, "Start of the meeting"),
+        (time(11, 30), time(11, 45), "Welcome and opening remarks"),
+        (
+            time(11, 45),
+            time(12, 20),
+            "In-conversation between speakers, moderated by Joyce Hakmeh and Patryk Pawlak",
+        ),
+        (time(12, 20), time(12, 50), "Q&A session"),
+        (time(12, 50), time(13, 0), "Closing remarks"),
+    ]
+    assert session.slots.get(start=time(11, 45)).description == PANEL_DESCRIPTION
+
+
+def test_lines_to_check_are_shown_with_the_reason_and_block_creation(organiser_client, session):
+    text = "11:30-11:45 Welcome\n12-1 Lunch"
+
+    response = organiser_client.post(
+        paste_url(session),
+        {"_confirm": "Create", "previewed": "forged", "text": text, "mode": "add"},
+    )
+
+    assert response.status_code == 200
+    number, status, read = preview_rows(response)[1]
+    assert (number, status) == (2, "check")
+    assert read.startswith("<strong>please check</strong>: “12” has no minutes")
+    assert "Line 2: please check: “12” has no minutes" in response.text
+    assert 'name="_confirm"' not in response.text
+    assert agenda(session) == []
+
+
+def test_paste_that_would_overlap_is_refused_and_creates_nothing(organiser_client, session):
+    AgendaSlotFactory(session=session, start=time(12, 0), end=time(12, 30), title="Panel")
+    text = "11:30-11:45 Welcome\n12:15-12:45 Q&A"
+
+    response = organiser_client.post(
+        paste_url(session),
+        {"_confirm": "Create", "previewed": "forged", "text": text, "mode": "add"},
+    )
+
+    assert response.status_code == 200
+    assert "“Panel” (12:00-12:30) overlaps “Q&amp;A” (12:15-12:45)." in response.text
+    assert agenda(session) == [(time(12, 0), time(12, 30), "Panel")]
+
+
+def test_refused_paste_keeps_the_pasted_text_in_the_form(organiser_client, session):
+    text = "11:30-11:45 Welcome\n12:50-13:15 Closing remarks"
+
+    response = preview(organiser_client, session, text)
+
+    assert response.context["form"]["text"].value() == text
+    assert "\n11:30-11:45 Welcome\n12:50-13:15 Closing remarks</textarea>" in response.text
+    assert (
+        "“Closing remarks” (12:50-13:15) lies outside the session, which runs 11:30-13:00."
+        in response.text
+    )
+
+
+def test_replace_the_agenda_deletes_the_old_slots(organiser_client, session):
+    AgendaSlotFactory(session=session, start=time(12, 0), end=time(12, 30), title="Old panel")
+
+    page = preview(organiser_client, session, "12:15-12:45 New panel", mode="replace")
+    confirm(organiser_client, session, "12:15-12:45 New panel", mode="replace")
+
+    assert "deletes its 1 slot" in page.text
+    assert agenda(session) == [(time(12, 15), time(12, 45), "New panel")]
+
+
+def test_add_to_the_agenda_keeps_the_old_slots(session):
+    AgendaSlotFactory(session=session, start=time(12, 0), end=time(12, 30), title="Panel")
+
+    services.agenda_paste(session=session, text="12:30-12:50 Q&A")
+
+    assert agenda(session) == [
+        (time(12, 0), time(12, 30), "Panel"),
+        (time(12, 30), time(12, 50), "Q&A"),
+    ]
+
+
+def test_paste_without_any_time_is_refused_with_the_reason(session):
+    with pytest.raises(ValidationError) as refused:
+        services.agenda_paste(session=session, text="Welcome\nQ&A")
+
+    assert refused.value.messages == ["No line starts with a time, so there is no slot to create."]
+
+
+def test_empty_paste_is_refused_naming_the_field(organiser_client, session):
+    response = preview(organiser_client, session, "")
+
+    assert response.context["form"].errors["text"] == [
+        "Agenda text: paste the agenda, one item per line."
+    ]
+
+
+def test_staff_without_change_permission_get_403_for_paste(viewer_client, session):
+    assert viewer_client.get(paste_url(session)).status_code == 403
+    assert preview(viewer_client, session, "11:30-11:45 Welcome").status_code == 403
+    assert agenda(session) == []
