@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Hidden, Submit
 from django import forms
+from django.db.models import F
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 _PREVIEW_SALT = "sessions.forms.previewed"
@@ -73,7 +74,10 @@ class AgendaShiftForm(TwoStepForm):
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from_slot"].queryset = session.slots.order_by("start", "end", "pk")
+        # The running order of agenda_shift_preview: a milestone before a span at its time.
+        self.fields["from_slot"].queryset = session.slots.order_by(
+            "start", F("end").asc(nulls_first=True), "pk"
+        )
         self.fields["from_slot"].label_from_instance = _slot_choice_label
 
     def clean_minutes(self):
@@ -128,6 +132,7 @@ class AgendaPasteForm(TwoStepForm):
     )
 
     def __init__(self, *args, session, **kwargs):
+        # `session` is taken for a common signature with AgendaShiftForm; unused.
         super().__init__(*args, **kwargs)
 
     def service_arguments(self):

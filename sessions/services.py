@@ -132,7 +132,9 @@ def _copy_row(row, **changes):
 def _copy_slug(session):
     base = re.sub(r"-copy(-\d+)?$", "", session.slug)
     field_length = Session._meta.get_field("slug").max_length
-    taken = set(Session.objects.filter(event=session.event_id).values_list("slug", flat=True))
+    taken = set(
+        Session.objects.filter(event=session.event_id).order_by().values_list("slug", flat=True)
+    )
     for number in itertools.count(1):
         suffix = "-copy" if number == 1 else f"-copy-{number}"
         slug = base[: field_length - len(suffix)] + suffix

@@ -16,6 +16,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# Savepoint, the session, the slugs taken, the copy; slots and their two kinds of
+# people read, then written; roles read, then written; release.
+QUERIES_TO_DUPLICATE = 13
+
 
 @pytest.fixture
 def session():
@@ -155,3 +159,19 @@ def test_staff_without_add_permission_cannot_duplicate(viewer_client, session):
     assert viewer_client.get(url).status_code == 403
     assert viewer_client.post(url).status_code == 403
     assert Session.objects.count() == 1
+
+
+@pytest.mark.parametrize("slot_count", [1, 5])
+def test_duplicate_takes_the_same_queries_however_long_the_agenda(
+    django_assert_num_queries, slot_count
+):
+    session = SessionFactory(start_time=time(9, 0), end_time=time(17, 0))
+    speaker = SpeakerFactory()
+    for hour in range(9, 9 + slot_count):
+        slot = AgendaSlotFactory(session=session, start=time(hour, 0), end=time(hour, 30))
+        slot.speakers.set([speaker])
+        slot.moderators.set([speaker])
+    SessionRoleFactory(session=session, speaker=speaker)
+
+    with django_assert_num_queries(QUERIES_TO_DUPLICATE):
+        services.session_duplicate(session=session)
