@@ -65,7 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
-ROOT_URLCONF = "eventsite.urls"
+# Only the benchmark changes this (to eventsite.bench_urls, which adds a baseline page).
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="eventsite.urls")
 WSGI_APPLICATION = "eventsite.wsgi.application"
 
 TEMPLATES = [
