@@ -263,12 +263,9 @@ RUNNING_ORDER = ["start", models.F("end").asc(nulls_first=True), "pk"]
 
 class AgendaSlotQuerySet(models.QuerySet):
     def for_agenda(self):
-        """Slots in running order with the people who lead them, in two queries."""
-        people = Speaker.objects.with_affiliations()
-        return self.order_by(*RUNNING_ORDER).prefetch_related(
-            models.Prefetch("moderators", queryset=people),
-            models.Prefetch("speakers", queryset=people),
-        )
+        """Slots in running order. Their people come from sessions.agenda.build_agenda(),
+        which reads each person once however many slots they appear in."""
+        return self.order_by(*RUNNING_ORDER)
 
 
 class AgendaSlot(models.Model):
@@ -328,13 +325,6 @@ class AgendaSlot(models.Model):
     # them for a whole agenda at once, and the admin's slot formset uses the same rules.
 
 
-class SessionRoleQuerySet(models.QuerySet):
-    def for_agenda(self):
-        return self.select_related("shown_as").prefetch_related(
-            models.Prefetch("speaker", queryset=Speaker.objects.with_affiliations())
-        )
-
-
 class SessionRole(models.Model):
     """A person in a session: speaker, co-chair or moderator, with what they will cover."""
 
@@ -365,8 +355,6 @@ class SessionRole(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = SessionRoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "role", "order", "pk"]

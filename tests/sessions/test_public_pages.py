@@ -319,10 +319,10 @@ def build_session(slot_count):
     return session, speakers[0]
 
 
-# One query each for: the session and its event; slots; their moderators and
-# those people's affiliations; their speakers and affiliations; roles with the
-# organisation shown; the roles' people and their affiliations.
-SESSION_PAGE_QUERIES = 9
+# One query each for: the session and its event; slots; roles with the
+# organisation shown; slot-moderator links; slot-speaker links; the people;
+# their affiliations with organisations.
+SESSION_PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("slot_count", [4, 50, 500])
@@ -350,3 +350,18 @@ def test_event_home_and_speaker_pages_query_counts_are_fixed(
         client.get("/")
     with django_assert_num_queries(3):  # the person, affiliations, sessions
         client.get(speaker.get_absolute_url())
+
+
+def test_contribution_is_announced_once_at_the_first_slot_its_speaker_is_on_stage(client):
+    session = SessionFactory(published=True)
+    role = SessionRoleFactory(session=session, contribution="will open the debate.")
+    for start, title in ((time(9, 0), "Panel"), (time(10, 0), "Questions")):
+        slot = AgendaSlotFactory(
+            session=session, start=start, end=time(start.hour, 50), title=title
+        )
+        slot.speakers.add(role.speaker)
+
+    text = visible_text(client.get(session.get_absolute_url()))
+
+    assert text.count("will open the debate.") == 1
+    assert_in_order(text, ["Panel", "will open the debate.", "Questions"])
