@@ -88,7 +88,8 @@ class RequestSentView(SessionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         session = self.get_session()
-        return super().get_context_data(session=session, event=session.event, **kwargs)
+        # The URL's "event" and "session" slugs give way to the objects.
+        return {**super().get_context_data(**kwargs), "session": session, "event": session.event}
 
 
 class PrivacyView(TemplateView):
