@@ -61,8 +61,9 @@ def render_request_link(session):
     return template.render(Context({"session": session}))
 
 
-def test_request_link_shows_when_requests_are_open(open_session):
-    html = render_request_link(open_session)
+def test_request_link_shows_when_requests_are_open(open_session, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        html = render_request_link(open_session)
 
     assert f'href="{request_url(open_session)}"' in html
     assert "Request a place" in html
@@ -82,6 +83,13 @@ def test_request_link_is_absent_when_requests_are_not_taken(db, state):
         RequestSettingsFactory(session=session, requests_open=state != "switched off")
 
     assert render_request_link(session).strip() == ""
+
+
+def test_request_link_costs_a_draft_no_query(db, django_assert_num_queries):
+    draft = SessionFactory()
+
+    with django_assert_num_queries(0):
+        render_request_link(draft)
 
 
 def test_data_migration_gives_the_list_permission_to_both_groups(db):
