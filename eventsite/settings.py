@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "speakers",
     # App label "agenda": "sessions" belongs to django.contrib.sessions.
     "sessions.apps.AgendaConfig",
+    # After the agenda: participants depend on sessions, never the other way round.
+    "participants",
 ]
 
 MIDDLEWARE = [
@@ -191,3 +193,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Email. EMAIL_URL as django-environ reads it: consolemail:// (the default, prints
+# messages in development), smtp+tls://user:password@host:587 in production.
+# Django 6.1 replaces the EMAIL_BACKEND / EMAIL_HOST / ... settings with MAILERS
+# (the old ones raise deprecation warnings), so the URL's parts become the options
+# of the default mailer. Tests swap every mailer for the locmem backend.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_MAILER_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+    "EMAIL_TIMEOUT": "timeout",
+    "EMAIL_FILE_PATH": "file_path",
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {
+            option: _email[key]
+            for key, option in _MAILER_OPTIONS.items()
+            if _email.get(key) not in (None, "")
+        },
+    },
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Event microsite <events@localhost>")
