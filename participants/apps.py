@@ -19,3 +19,18 @@ class ParticipantsConfig(AppConfig):
 
     name = "participants"
     verbose_name = "Participants"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from sessions.caching import bump_content_version
+
+        from .models import RequestSettings
+
+        # The public session page shows whether requests are open: a change to the
+        # settings must empty the page cache. Requests themselves are never shown.
+        def settings_changed(**kwargs):
+            bump_content_version()
+
+        for signal in (post_save, post_delete):
+            signal.connect(settings_changed, sender=RequestSettings, weak=False)

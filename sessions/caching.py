@@ -17,6 +17,7 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 VERSION_KEY = "public-content-version"
@@ -39,7 +40,10 @@ def bump_content_version():
 
 def _page_key(request, version):
     address = f"{request.get_host()}{request.get_full_path()}"
-    return f"public-page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
+    # The day is part of the key: what is "upcoming", or whether requests for a
+    # place have closed, changes at midnight without any edit.
+    day = timezone.localdate().isoformat()
+    return f"public-page:{version}:{day}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def public_page(view):

@@ -122,3 +122,30 @@ def test_changed_page_gets_a_new_etag(client, demo, django_capture_on_commit_cal
 
     assert repeat.status_code == 200
     assert repeat["ETag"] != first["ETag"]
+
+
+def test_opening_requests_for_places_shows_the_link_at_once(
+    visitor, shared_cache, demo, django_capture_on_commit_callbacks
+):
+    from participants.models import RequestSettings
+
+    assert "Request a place" not in visitor.get(DEMO_URL).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        RequestSettings.objects.create(session=demo, requests_open=True)
+
+    assert "Request a place" in visitor.get(DEMO_URL).text
+
+
+def test_shifting_the_agenda_shows_at_once(
+    visitor, shared_cache, demo, django_capture_on_commit_callbacks
+):
+    from sessions.services import agenda_shift
+
+    visitor.get(DEMO_URL)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda_shift(session=demo, minutes=15, move_session=True)
+
+    page = visitor.get(DEMO_URL).text
+    assert '<time datetime="12:50">12:50</time>–<time datetime="13:15">13:15</time>' in page
