@@ -148,4 +148,4 @@ def test_shifting_the_agenda_shows_at_once(
         agenda_shift(session=demo, minutes=15, move_session=True)
 
     page = visitor.get(DEMO_URL).text
-    assert '<time datetime="12:50">12:50</time>–<time datetime="13:15">13:15</time>' in page
+    assert '<time datetime="13:05">13:05</time>–<time datetime="13:15">13:15</time>' in page
