@@ -16,7 +16,9 @@ DATA_DIR = BASE_DIR / "data"
 env = environ.Env()
 # A local `.env` (git-ignored, written by `make run`) fills in what the process
 # environment does not set; real environment variables always win.
-env.read_env(BASE_DIR / ".env", overwrite=False)
+# DJANGO_READ_DOT_ENV=0 skips it (the tests use this to check that settings fail closed).
+if env.bool("DJANGO_READ_DOT_ENV", default=True):
+    env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -192,6 +194,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes announces itself at every start; lockouts are still logged (WARNING).
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
 # Email. EMAIL_URL as django-environ reads it: consolemail:// (the default, prints
