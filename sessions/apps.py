@@ -13,3 +13,7 @@ class AgendaConfig(AppConfig):
     label = "agenda"
     verbose_name = "Events and agendas"
     default = True
+
+    def ready(self):
+        # Connects the receivers that raise SEQUENCE and record changes after publication.
+        from . import changes  # noqa: F401
