@@ -91,9 +91,43 @@ def session_queryset():
     return Session.objects.select_related("event").fetch_mode(models.FETCH_RAISE)
 
 
-def build_agenda(session: Session) -> Agenda:
-    slots = list(session.slots.for_agenda().fetch_mode(models.FETCH_RAISE))
-    roles = list(session.roles.for_agenda().fetch_mode(models.FETCH_RAISE))
+def build_agendas(sessions) -> list[Agenda]:
+    """The agendas of many sessions (an event's calendar or schedule) in a fixed
+    number of queries, however many sessions and slots there are.
+
+    `sessions` is a Session queryset; the event is joined, slots and roles
+    are prefetched for all of them at once and handed to build_agenda().
+    """
+    raise_ = models.FETCH_RAISE
+    sessions = (
+        sessions.select_related("event")
+        .prefetch_related(
+            models.Prefetch(
+                "slots",
+                queryset=AgendaSlot.objects.for_agenda().fetch_mode(raise_),
+                to_attr="agenda_slots",
+            ),
+            models.Prefetch(
+                "roles",
+                queryset=SessionRole.objects.for_agenda().fetch_mode(raise_),
+                to_attr="agenda_roles",
+            ),
+        )
+        .fetch_mode(raise_)
+    )
+    return [
+        build_agenda(session, slots=session.agenda_slots, roles=session.agenda_roles)
+        for session in sessions
+    ]
+
+
+def build_agenda(session: Session, *, slots=None, roles=None) -> Agenda:
+    """Shape one session's agenda. `slots` and `roles` are read here unless given
+    (already in running and display order) by build_agendas()."""
+    if slots is None:
+        slots = list(session.slots.for_agenda().fetch_mode(models.FETCH_RAISE))
+    if roles is None:
+        roles = list(session.roles.for_agenda().fetch_mode(models.FETCH_RAISE))
 
     contributions = sorted(
         (role for role in roles if role.contribution),

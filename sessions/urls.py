@@ -1,7 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import export_views, views
+from .feeds import EventChangesFeed
 from .sitemaps import SITEMAPS
 
 app_name = "agenda"
@@ -10,6 +11,22 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("events/<slug:event>/", views.EventView.as_view(), name="event"),
     path("events/<slug:event>/<slug:session>/", views.SessionView.as_view(), name="session"),
+]
+
+# Exports. Each path ends in a file name with a dot, which no slug contains, so the
+# session page (ending in "/") never matches them. The one overlap, a session
+# slugged "calendar" whose file would be "calendar.ics", is refused by a
+# constraint on Session (RESERVED_SESSION_SLUGS); the event's feed comes first.
+urlpatterns += [
+    path("events/<slug:event>/calendar.ics", export_views.event_ics, name="event_ics"),
+    path("events/<slug:event>/schedule.json", export_views.schedule_json, name="schedule_json"),
+    path("events/<slug:event>/schedule.xml", export_views.schedule_xml, name="schedule_xml"),
+    path(
+        "events/<slug:event>/changes.atom",
+        export_views.conditional(export_views.event_fingerprint)(EventChangesFeed()),
+        name="changes_feed",
+    ),
+    path("events/<slug:event>/<slug:session>.ics", export_views.session_ics, name="session_ics"),
 ]
 
 # Outside the "agenda" namespace: project-level names that other apps may reverse

@@ -321,8 +321,9 @@ def build_session(slot_count):
 
 # One query each for: the session and its event; slots; their moderators and
 # those people's affiliations; their speakers and affiliations; roles with the
-# organisation shown; the roles' people and their affiliations.
-SESSION_PAGE_QUERIES = 9
+# organisation shown; the roles' people and their affiliations; the changes
+# recorded since publication.
+SESSION_PAGE_QUERIES = 10
 
 
 @pytest.mark.parametrize("slot_count", [4, 50, 500])
