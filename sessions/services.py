@@ -46,10 +46,6 @@ def demo_event_load():
     session, _ = Session.objects.update_or_create(
         event=event, slug=demo.SESSION["slug"], defaults=fields
     )
-    if session.published_at is None:
-        session.publish()
-        session.save()
-
     session.roles.all().delete()
     SessionRole.objects.bulk_create(
         SessionRole(
@@ -80,4 +76,8 @@ def demo_event_load():
     for extra in existing[len(demo.SLOTS) :]:
         extra.delete()
     session.check_agenda()
+    # Published once the agenda is complete: what comes before is not a change.
+    if session.published_at is None:
+        session.publish()
+        session.save()
     return session
