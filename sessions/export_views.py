@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import condition, require_safe
 
 from speakers.models import Speaker
 
@@ -139,7 +139,7 @@ def _schedule_response(body, content_type):
     return response
 
 
-@require_GET
+@require_safe
 @conditional(session_fingerprint)
 def session_ics(request, event, session):
     """One session's calendar file. Closed meetings have one too: it is linked from their page."""
@@ -150,7 +150,7 @@ def session_ics(request, event, session):
     return _calendar_response(exports.session_ics(agenda, request.build_absolute_uri), found.slug)
 
 
-@require_GET
+@require_safe
 @conditional(event_fingerprint)
 def event_ics(request, event):
     found = _public_event(event)
@@ -167,14 +167,14 @@ def _schedule(event):
     return schedule
 
 
-@require_GET
+@require_safe
 @conditional(event_fingerprint)
 def schedule_json(request, event):
     body = exports.schedule_json(_schedule(event), request.build_absolute_uri)
     return _schedule_response(body, "application/json")
 
 
-@require_GET
+@require_safe
 @conditional(event_fingerprint)
 def schedule_xml(request, event):
     body = exports.schedule_xml(_schedule(event), request.build_absolute_uri)

@@ -11,7 +11,7 @@ the online meeting link is left out as on the public page: only "online" is said
 import json
 import uuid
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from itertools import groupby
 from urllib.parse import urlsplit
@@ -187,7 +187,6 @@ class Schedule:
     days: list[Day]
     version: str
     time_zone: str | None = None
-    left_out: list = field(default_factory=list)  # published but not yet dated
 
     @property
     def acronym(self):
@@ -222,7 +221,6 @@ def plan_schedule(event, agendas):
         days=days,
         version=_utc(latest).strftime("%Y-%m-%d %H:%M:%S") if latest else "0",
         time_zone=zones.pop() if len(zones) == 1 else None,
-        left_out=[a for a in agendas if not a.session.has_calendar_times],
     )
 
 
