@@ -113,7 +113,7 @@ def conditional(fingerprint):
     return condition(etag_func=etag, last_modified_func=last_modified)
 
 
-def _public_event(slug):
+def public_event(slug):
     """An event with a published session; 404 otherwise, as for its page."""
     published = Session.objects.published().values("event")
     return get_object_or_404(Event.objects.filter(pk__in=published).fetch_mode(RAISE), slug=slug)
@@ -153,13 +153,13 @@ def session_ics(request, event, session):
 @require_safe
 @conditional(event_fingerprint)
 def event_ics(request, event):
-    found = _public_event(event)
+    found = public_event(event)
     body = exports.event_ics(found, _feed_agendas(found), request.build_absolute_uri)
     return _calendar_response(body, found.slug)
 
 
 def _schedule(event):
-    found = _public_event(event)
+    found = public_event(event)
     schedule = exports.plan_schedule(found, _feed_agendas(found))
     if not schedule.days:
         # The format is made of days; inventing one would be worse than none.

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .export_views import _public_event
+from .export_views import public_event
 from .models import AgendaChange, Session
 
 LATEST = 50
@@ -16,7 +16,7 @@ class EventChangesFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, event):
-        return _public_event(event)
+        return public_event(event)
 
     def title(self, event):
         return f"{event.title}: changes to the programme"
