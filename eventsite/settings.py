@@ -5,6 +5,7 @@ ALLOWED_HOSTS must be given. Every variable is listed in `.env.example`.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 import xstatic.pkg.bootstrap as xstatic_bootstrap
@@ -32,6 +33,9 @@ else:
 
 # Used for absolute links where there is no request (sitemaps, calendar files).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's name inside calendar UIDs and schedule guids ("session-12@events.example.org").
+# Set it once and keep it: a new value makes every calendar see new entries.
+CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", default=urlsplit(SITE_URL).hostname)
 
 INSTALLED_APPS = [
     # Must come before staticfiles so that runserver leaves static files to whitenoise.

@@ -135,7 +135,7 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["event"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    readonly_fields = ["status", "published_at", "sequence", "created_at", "updated_at"]
     actions = ["publish", "unpublish", "duplicate"]
     inlines = [AgendaSlotInline, SessionRoleInline]
     fieldsets = [
@@ -167,7 +167,16 @@ class SessionAdmin(admin.ModelAdmin):
         ),
         (
             "Publication",
-            {"fields": ["status", "published_at", "allow_indexing", ("created_at", "updated_at")]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "allow_indexing",
+                    "cancelled",
+                    "sequence",
+                    ("created_at", "updated_at"),
+                ]
+            },
         ),
     ]
 

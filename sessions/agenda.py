@@ -93,29 +93,59 @@ def session_queryset():
     return Session.objects.select_related("event").fetch_mode(models.FETCH_RAISE)
 
 
-def build_agenda(session: Session) -> Agenda:
-    """The session's agenda in seven queries, whatever its length.
+def build_agendas(sessions) -> list[Agenda]:
+    """The agendas of many sessions (an event's calendar or schedule) in seven
+    queries, however many sessions, slots and people there are."""
+    sessions = list(sessions.select_related("event").fetch_mode(models.FETCH_RAISE))
+    parts = _AgendaParts([session.pk for session in sessions])
+    return [parts.shape(session) for session in sessions]
 
-    Slots, roles, the two slot-to-person link tables, and the people with their
-    affiliations, each read once; a person on stage in many slots is one object.
-    """
-    slots = list(session.slots.for_agenda().fetch_mode(models.FETCH_RAISE))
-    roles = list(session.roles.select_related("shown_as").fetch_mode(models.FETCH_RAISE))
-    moderator_links = _links(AgendaSlot.moderators.through, session)
-    speaker_links = _links(AgendaSlot.speakers.through, session)
-    wanted = {person for _, person in moderator_links + speaker_links}
-    wanted.update(role.speaker_id for role in roles)
-    people = {
-        person.pk: person
-        for person in Speaker.objects.with_affiliations()
-        .filter(pk__in=wanted)
-        .fetch_mode(models.FETCH_RAISE)
-    }
-    rank = {pk: index for index, pk in enumerate(people)}  # people's own order: by name
-    moderators_of = _people_by_slot(moderator_links, people, rank)
-    speakers_of = _people_by_slot(speaker_links, people, rank)
-    for role in roles:
-        role.speaker = people[role.speaker_id]
+
+def build_agenda(session: Session) -> Agenda:
+    """One session's agenda in six queries, whatever its length."""
+    return _AgendaParts([session.pk]).shape(session)
+
+
+class _AgendaParts:
+    """Slots, roles, the two slot-to-person link tables, and the people with their
+    affiliations of some sessions, each read once; a person on stage in many
+    slots (or sessions) is one object."""
+
+    def __init__(self, session_ids):
+        raise_ = models.FETCH_RAISE
+        self.slots = _group(
+            AgendaSlot.objects.filter(session__in=session_ids).for_agenda().fetch_mode(raise_)
+        )
+        roles = SessionRole.objects.filter(session__in=session_ids).select_related("shown_as")
+        self.roles = _group(roles.order_by("role", "order", "pk").fetch_mode(raise_))
+        moderator_links = _links(AgendaSlot.moderators.through, session_ids)
+        speaker_links = _links(AgendaSlot.speakers.through, session_ids)
+        wanted = {person for _, person in moderator_links + speaker_links}
+        wanted.update(role.speaker_id for group in self.roles.values() for role in group)
+        people = {
+            person.pk: person
+            for person in Speaker.objects.with_affiliations()
+            .filter(pk__in=wanted)
+            .fetch_mode(raise_)
+        }
+        rank = {pk: index for index, pk in enumerate(people)}  # people's own order: by name
+        self.moderators_of = _people_by_slot(moderator_links, people, rank)
+        self.speakers_of = _people_by_slot(speaker_links, people, rank)
+        for group in self.roles.values():
+            for role in group:
+                role.speaker = people[role.speaker_id]
+
+    def shape(self, session):
+        return _shape(
+            session,
+            self.slots.get(session.pk, []),
+            self.roles.get(session.pk, []),
+            self.moderators_of,
+            self.speakers_of,
+        )
+
+
+def _shape(session, slots, roles, moderators_of, speakers_of):
 
     contributions = sorted(
         (role for role in roles if role.contribution),
@@ -166,10 +196,17 @@ def build_agenda(session: Session) -> Agenda:
     )
 
 
-def _links(through, session):
+def _group(rows):
+    by_session = {}
+    for row in rows:
+        by_session.setdefault(row.session_id, []).append(row)
+    return by_session
+
+
+def _links(through, session_ids):
     """(slot id, person id) pairs of one of the slots' many-to-many tables."""
     return list(
-        through.objects.filter(agendaslot__session=session).values_list(
+        through.objects.filter(agendaslot__session__in=session_ids).values_list(
             "agendaslot_id", "speaker_id"
         )
     )

@@ -20,6 +20,9 @@ class AgendaConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        # Receivers that raise SEQUENCE and record changes after publication.
+        from . import changes  # noqa: F401
+
         post_save.connect(_public_data_changed, dispatch_uid="public-cache-save")
         post_delete.connect(_public_data_changed, dispatch_uid="public-cache-delete")
         m2m_changed.connect(_public_data_changed, dispatch_uid="public-cache-m2m")

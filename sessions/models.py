@@ -67,9 +67,22 @@ class Event(models.Model):
         return reverse("agenda:event", kwargs={"event": self.slug})
 
 
+# The event's calendar feed is /events/<event>/calendar.ics, where a session
+# slugged "calendar" would have its own calendar file.
+RESERVED_SESSION_SLUGS = ["calendar"]
+
+
 class SessionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Session.Status.PUBLISHED)
+
+    def in_public_feeds(self):
+        """Published sessions that may be listed: closed meetings stay out of feeds."""
+        return self.published().filter(allow_indexing=True)
+
+    def scheduled(self):
+        """Sessions whose date, times and zone are all known: they have instants."""
+        return self.filter(date__isnull=False, start_time__isnull=False).exclude(time_zone="")
 
     def upcoming(self):
         """Sessions from today on, and those whose date is still to be confirmed."""
@@ -148,8 +161,17 @@ class Session(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     allow_indexing = models.BooleanField(
         default=True,
-        help_text="Untick for a closed meeting: search engines are asked not to list it.",
+        help_text="Untick for a closed meeting: search engines are asked not to list it, "
+        "and it stays out of the event's calendar feed and schedule.",
     )
+    cancelled = models.BooleanField(
+        default=False,
+        help_text="The meeting will not take place. Its page stays up and says so; "
+        "calendars that hold it are told.",
+    )
+    # Raised on every change of date, times, zone, place or cancellation
+    # (sessions/changes.py), so calendar programs replace their copy (RFC 5545 SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -162,6 +184,12 @@ class Session(models.Model):
                 fields=["event", "slug"],
                 name="session_slug_unique_per_event",
                 violation_error_message="Another session of this event already uses this slug.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(slug__in=RESERVED_SESSION_SLUGS),
+                name="session_slug_not_reserved",
+                violation_error_message="This slug is taken by the event's calendar feed "
+                "(calendar.ics); choose another.",
             ),
             models.CheckConstraint(
                 condition=models.Q(start_time__isnull=True, end_time__isnull=True)
@@ -212,6 +240,11 @@ class Session(models.Model):
     @property
     def ends_at(self):
         return self.localize(self.end_time)
+
+    @property
+    def has_calendar_times(self):
+        """Date, start, end and zone are all known: a calendar entry can be made."""
+        return self.starts_at is not None and self.ends_at is not None
 
     @property
     def expertise_list(self):
@@ -368,3 +401,44 @@ class SessionRole(models.Model):
 
     def __str__(self):
         return f"{self.speaker} ({self.get_role_display()})"
+
+
+class AgendaChangeQuerySet(models.QuerySet):
+    def rescheduled(self):
+        """Changes that moved a known start to another instant."""
+        return self.filter(previous_start__isnull=False)
+
+
+class AgendaChange(models.Model):
+    """What changed in a session after it was first published, for participants to see.
+
+    Written by sessions/changes.py whenever a published session's date, times,
+    place or slots change, from the admin or any other code path. The description
+    is frozen when the change happens: renaming a slot later must not rewrite history.
+    """
+
+    class Kind(models.TextChoices):
+        WHEN = "when", "Date or time changed"
+        PLACE = "place", "Place changed"
+        CANCELLED = "cancelled", "Cancelled"
+        REINSTATED = "reinstated", "Reinstated"
+        SLOT_ADDED = "slot_added", "Agenda item added"
+        SLOT_MOVED = "slot_moved", "Agenda item moved"
+        SLOT_RENAMED = "slot_renamed", "Agenda item renamed"
+        SLOT_REMOVED = "slot_removed", "Agenda item removed"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(help_text="Plain text, as participants read it.")
+    # The start the session had before a move (schema.org previousStartDate).
+    previous_start = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AgendaChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        get_latest_by = "changed_at"
+
+    def __str__(self):
+        return f"{self.session}: {self.get_kind_display()}"

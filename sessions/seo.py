@@ -7,7 +7,10 @@ from django.utils.text import Truncator
 
 from .templatetags.agenda import markdown
 
-STATUS = "https://schema.org/EventScheduled"
+SCHEDULED = "https://schema.org/EventScheduled"
+RESCHEDULED = "https://schema.org/EventRescheduled"
+POSTPONED = "https://schema.org/EventPostponed"
+CANCELLED = "https://schema.org/EventCancelled"
 
 
 def plain_summary(text, length=160):
@@ -34,22 +37,47 @@ def _person(role_or_speaker, affiliations):
     return person
 
 
-def session_json_ld(agenda, url):
-    """schema.org Event for a session. Start and end carry their UTC offset when known."""
+def event_status(session, changes):
+    """schema.org eventStatus and the earlier starts, from the recorded changes.
+
+    Rescheduled once a known start has moved after publication; postponed if
+    the date went back to "to be confirmed"; cancelled wins over both.
+    """
+    moves = [change for change in changes if change.previous_start is not None]
+    previous = [change.previous_start for change in sorted(moves, key=lambda c: c.changed_at)]
+    if session.cancelled:
+        return CANCELLED, previous
+    if moves:
+        return (RESCHEDULED if session.starts_at else POSTPONED), previous
+    return SCHEDULED, previous
+
+
+def session_json_ld(agenda, url, changes=()):
+    """schema.org Event for a session. Start and end carry their UTC offset when known.
+
+    `changes` are the session's AgendaChange rows, for its status and previous starts.
+    """
     session = agenda.session
+    status, previous_starts = event_status(session, changes)
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": f"{session.event.title}: {session}",
         "url": url,
         "description": plain_summary(session.outline, 300),
-        "eventStatus": STATUS,
+        "eventStatus": status,
         "superEvent": {"@type": "EventSeries", "name": session.event.title},
     }
     if session.starts_at:
         data["startDate"] = session.starts_at.isoformat()
     if session.ends_at:
         data["endDate"] = session.ends_at.isoformat()
+    if previous_starts:
+        # Shown in the session's zone where it is known, as startDate is.
+        zone = session.zone
+        data["previousStartDate"] = [
+            (start.astimezone(zone) if zone else start).isoformat() for start in previous_starts
+        ]
     if session.venue:
         data["location"] = {"@type": "Place", "name": session.venue}
     elif session.online_url:

@@ -13,7 +13,7 @@ from speakers.models import Affiliation, Organisation, Speaker
 
 from . import demo, paste, rules
 from .caching import bump_content_version
-from .models import AgendaSlot, Event, Session, SessionRole
+from .models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole
 
 
 @transaction.atomic
@@ -54,10 +54,6 @@ def demo_event_load():
     session, _ = Session.objects.update_or_create(
         event=event, slug=demo.SESSION["slug"], defaults=fields
     )
-    if session.published_at is None:
-        session.publish()
-        session.save()
-
     session.roles.all().delete()
     SessionRole.objects.bulk_create(
         SessionRole(
@@ -72,14 +68,26 @@ def demo_event_load():
         for slug, role, order, shown_as, contribution, contribution_order in demo.ROLES
     )
 
-    session.slots.all().delete()
-    for start, end, title, kind, description, moderators, on_stage in demo.SLOTS:
-        slot = AgendaSlot.objects.create(
-            session=session, start=start, end=end, title=title, kind=kind, description=description
-        )
+    # Slots are updated in place, row for row, rather than deleted and made again:
+    # on a published session every deletion and addition is a change that
+    # participants are shown (sessions/changes.py), and a reload changes nothing.
+    existing = list(session.slots.order_by(*RUNNING_ORDER))
+    for index, (start, end, title, kind, description, moderators, on_stage) in enumerate(
+        demo.SLOTS
+    ):
+        slot = existing[index] if index < len(existing) else AgendaSlot(session=session)
+        slot.start, slot.end, slot.title = start, end, title
+        slot.kind, slot.description = kind, description
+        slot.save()
         slot.moderators.set([speakers[slug] for slug in moderators])
         slot.speakers.set([speakers[slug] for slug in on_stage])
+    for extra in existing[len(demo.SLOTS) :]:
+        extra.delete()
     session.check_agenda()
+    # Published once the agenda is complete: what comes before is not a change.
+    if session.published_at is None:
+        session.publish()
+        session.save()
     bump_content_version()  # bulk_create sends no signals
     return session
 

@@ -1,8 +1,9 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import export_views, views
 from .caching import public_page
+from .feeds import EventChangesFeed
 from .sitemaps import SITEMAPS
 
 app_name = "agenda"
@@ -14,6 +15,38 @@ urlpatterns = [
         "events/<slug:event>/<slug:session>/",
         public_page(views.SessionView.as_view()),
         name="session",
+    ),
+]
+
+# Exports. Each path ends in a file name with a dot, which no slug contains, so the
+# session page (ending in "/") never matches them. The one overlap, a session
+# slugged "calendar" whose file would be "calendar.ics", is refused by a
+# constraint on Session (RESERVED_SESSION_SLUGS); the event's feed comes first.
+urlpatterns += [
+    path(
+        "events/<slug:event>/calendar.ics",
+        public_page(export_views.event_ics),
+        name="event_ics",
+    ),
+    path(
+        "events/<slug:event>/schedule.json",
+        public_page(export_views.schedule_json),
+        name="schedule_json",
+    ),
+    path(
+        "events/<slug:event>/schedule.xml",
+        public_page(export_views.schedule_xml),
+        name="schedule_xml",
+    ),
+    path(
+        "events/<slug:event>/changes.atom",
+        public_page(export_views.conditional(export_views.event_fingerprint)(EventChangesFeed())),
+        name="changes_feed",
+    ),
+    path(
+        "events/<slug:event>/<slug:session>.ics",
+        public_page(export_views.session_ics),
+        name="session_ics",
     ),
 ]
 

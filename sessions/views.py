@@ -49,7 +49,13 @@ class EventView(DetailView):
 
     def get_context_data(self, **kwargs):
         event = self.object
+        calendar_url = self.request.build_absolute_uri(
+            reverse("agenda:event_ics", kwargs={"event": event.slug})
+        )
         return super().get_context_data(
+            calendar_url=calendar_url,
+            # The same feed for calendar programs to subscribe to rather than import once.
+            webcal_url="webcal://" + calendar_url.split("://", 1)[1],
             canonical_url=self.request.build_absolute_uri(event.get_absolute_url()),
             description=seo.plain_summary(event.description) or event.title,
             **kwargs,
@@ -66,6 +72,7 @@ class SessionView(TemplateView):
             slug=self.kwargs["session"],
         )
         agenda = build_agenda(session)
+        changes = list(session.changes.fetch_mode(RAISE))
         url = self.request.build_absolute_uri(session.get_absolute_url())
         # The URL's "event" and "session" slugs give way to the objects.
         return {
@@ -75,7 +82,8 @@ class SessionView(TemplateView):
             "agenda": agenda,
             "canonical_url": url,
             "description": seo.plain_summary(session.outline) or str(session),
-            "json_ld": seo.session_json_ld(agenda, url),
+            "changes": changes,
+            "json_ld": seo.session_json_ld(agenda, url, changes),
             "noindex": not (session.is_published and session.allow_indexing),
         }
 

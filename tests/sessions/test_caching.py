@@ -75,8 +75,8 @@ def test_organisers_edit_shows_on_the_very_next_public_request(
 
     assert saved.status_code == 302
     page = visitor.get(DEMO_URL).text
-    assert "Questions from the floor" in page
-    assert "Q&amp;A session" not in page
+    assert '<h3 class="agenda-title">Questions from the floor</h3>' in page
+    assert '<h3 class="agenda-title">Q&amp;A session</h3>' not in page
 
 
 def test_unpublishing_from_the_list_hides_the_page_at_once(

@@ -321,8 +321,9 @@ def build_session(slot_count):
 
 # One query each for: the session and its event; slots; roles with the
 # organisation shown; slot-moderator links; slot-speaker links; the people;
-# their affiliations with organisations; whether requests for a place are open.
-SESSION_PAGE_QUERIES = 8
+# their affiliations with organisations; whether requests for a place are open;
+# the changes recorded since publication.
+SESSION_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("slot_count", [4, 50, 500])
