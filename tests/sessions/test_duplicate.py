@@ -57,7 +57,7 @@ def test_duplicate_copies_slots_with_their_people_and_roles(session):
     copy = services.session_duplicate(session=session)
 
     panel = copy.slots.get(title="Panel")
-    assert [(s.start, s.end, s.title) for s in copy.slots.order_by("start")] == [
+    assert [(s.start, s.end, s.title) for s in copy.slots.all()] == [
         (time(11, 30), None, "Start"),
         (time(11, 45), time(12, 20), "Panel"),
     ]
