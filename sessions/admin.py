@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules, services
 from .caching import bump_content_version
@@ -19,7 +20,7 @@ from .models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole, time
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SimpleHistoryAdmin):
     list_display = ["title", "organiser", "session_count", "updated_at"]
     search_fields = ["title", "description", "organiser"]
     prepopulated_fields = {"slug": ["title"]}
@@ -116,7 +117,7 @@ class SessionAdminForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(SimpleHistoryAdmin):
     form = SessionAdminForm
     list_display = [
         "__str__",
@@ -236,6 +237,7 @@ class SessionAdmin(admin.ModelAdmin):
             ("duplicate", self.duplicate_view),
             ("shift-agenda", self.shift_agenda_view),
             ("paste-agenda", self.paste_agenda_view),
+            ("deleted-slots", self.deleted_slots_view),
         ]
         return [
             path(
@@ -311,6 +313,34 @@ class SessionAdmin(admin.ModelAdmin):
                 form.offer_confirmation(plan)
         return self._tool_response(
             request, session, page["template"], page["title"], {"form": form, "plan": plan}
+        )
+
+    def deleted_slots_view(self, request, object_id):
+        """Slots deleted by mistake, each with a button that brings it back."""
+        session = self._tool_session(request, object_id)
+        if not self.has_change_permission(request, session):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                slot = services.slot_restore(
+                    session=session, history_id=request.POST.get("history_id", "")
+                )
+            except (ValidationError, ValueError, AgendaSlot.history.model.DoesNotExist) as error:
+                reason = "; ".join(getattr(error, "messages", ["No such deleted slot."]))
+                self.message_user(request, f"The slot was not restored: {reason}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    format_html("“{}” is back on the agenda.", slot.title),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self._change_url(session))
+        return self._tool_response(
+            request,
+            session,
+            "deleted_slots.html",
+            "Deleted slots",
+            {"deleted": services.slots_deleted(session=session)},
         )
 
     def _tool_session(self, request, object_id):

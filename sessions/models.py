@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from speakers.models import Organisation, Speaker
 
@@ -56,6 +57,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -176,6 +178,7 @@ class Session(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "order", "pk"]
@@ -333,6 +336,8 @@ class AgendaSlot(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AgendaSlotQuerySet.as_manager()
+    # With who leads and who is on stage, so a slot deleted by mistake comes back whole.
+    history = HistoricalRecords(m2m_fields=[moderators, speakers])
 
     class Meta:
         ordering = ["session", *RUNNING_ORDER]
@@ -388,6 +393,8 @@ class SessionRole(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["session", "role", "order", "pk"]

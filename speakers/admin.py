@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Affiliation, Organisation, Speaker
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "parent", "people"]
     list_select_related = ("parent",)
     search_fields = ["name", "short_name"]
@@ -31,7 +32,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(SimpleHistoryAdmin):
     list_display = ["name", "honorific", "affiliations_summary", "sessions"]
     search_fields = [
         "name",

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Organisation(models.Model):
@@ -18,6 +19,8 @@ class Organisation(models.Model):
         related_name="units",
         help_text='The body it belongs to, shown after it: "UNODC, United Nations".',
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -57,6 +60,7 @@ class Speaker(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SpeakerQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = [Lower("name")]
@@ -85,6 +89,8 @@ class Affiliation(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="affiliations"
     )
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["speaker", "order", "pk"]

@@ -1,0 +1,97 @@
+from datetime import time
+
+import pytest
+from django.core.management import call_command
+
+from sessions.models import AgendaSlot, Session
+from tests.sessions.test_admin import change_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+    session = Session.objects.get()
+    for slot in session.slots.all():
+        slot.save()  # the loader writes in bulk; a first edit starts each slot's history
+    return session
+
+
+def admin_url(session, tool=""):
+    return f"/admin/agenda/session/{session.pk}/{tool}"
+
+
+def agenda_rows(session):
+    """The slot rows of the change form as the admin shows them, unchanged."""
+    return [
+        {
+            "start": f"{s.start:%H:%M}",
+            "end": f"{s.end:%H:%M}" if s.end else "",
+            "title": s.title,
+            "kind": s.kind,
+            "description": s.description,
+            "moderators": [p.pk for p in s.moderators.all()],
+            "speakers": [p.pk for p in s.speakers.all()],
+        }
+        for s in session.slots.all()
+    ]
+
+
+def test_slot_deleted_by_mistake_is_restored_whole(organiser_client, demo):
+    rows = agenda_rows(demo)
+    conversation = demo.slots.get(title="In-conversation between speakers")
+    rows[2]["DELETE"] = "on"  # the organiser ticks "Delete" on the wrong row
+    organiser_client.post(admin_url(demo, "change/"), change_form_data(demo, slots=rows))
+    assert not demo.slots.filter(pk=conversation.pk).exists()
+
+    listing = organiser_client.get(admin_url(demo, "deleted-slots/"))
+    record = listing.context["deleted"][0]
+    restored = organiser_client.post(
+        admin_url(demo, "deleted-slots/"), {"history_id": record.history_id}, follow=True
+    )
+
+    slot = AgendaSlot.objects.get(pk=conversation.pk)
+    assert "“In-conversation between speakers” is back on the agenda." in restored.text
+    assert (slot.start, slot.end) == (time(11, 45), time(12, 20))
+    assert slot.description.startswith("Panellists will provide insights")
+    assert [str(p) for p in slot.moderators.all()] == ["Joyce Hakmeh", "Dr Patryk Pawlak"]
+    assert slot.speakers.count() == 4
+    assert "Restore" not in organiser_client.get(admin_url(demo, "deleted-slots/")).text
+
+
+def test_restoring_a_slot_whose_time_is_now_taken_is_refused(organiser_client, demo):
+    qa = demo.slots.get(title="Q&A session")
+    qa.delete()
+    demo.slots.create(title="Longer debate", start=time(12, 20), end=time(12, 50))
+    record = AgendaSlot.history.get(title="Q&A session", history_type="-")
+
+    response = organiser_client.post(
+        admin_url(demo, "deleted-slots/"), {"history_id": record.history_id}, follow=True
+    )
+
+    assert "The slot was not restored" in response.text
+    assert "overlaps" in response.text
+    assert not demo.slots.filter(title="Q&A session").exists()
+
+
+def test_session_history_shows_who_changed_what_and_can_revert(organiser_client, organiser, demo):
+    data = change_form_data(demo, slots=agenda_rows(demo))
+    data["venue"] = "Vienna International Centre"
+    organiser_client.post(admin_url(demo, "change/"), data)
+
+    history = organiser_client.get(admin_url(demo, "history/"))
+    latest = demo.history.latest()
+
+    assert latest.history_user == organiser
+    assert latest.venue == "Vienna International Centre"
+    assert latest.prev_record.venue == ""
+    assert organiser.username in history.text
+    revert_page = organiser_client.get(admin_url(demo, f"history/{latest.prev_record.history_id}/"))
+    assert "Revert" in revert_page.text
+
+    data["venue"] = revert_page.context["adminform"].form.initial["venue"]
+    organiser_client.post(admin_url(demo, f"history/{latest.prev_record.history_id}/"), data)
+
+    demo.refresh_from_db()
+    assert demo.venue == ""
