@@ -16,9 +16,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Savepoint, the session, the slugs taken, the copy; slots and their two kinds of
-# people read, then written; roles read, then written; release.
-QUERIES_TO_DUPLICATE = 13
+# Savepoint, the session, the slugs taken, the copy and its history record; slots
+# and their two kinds of people read, then written; roles read, then written; release.
+QUERIES_TO_DUPLICATE = 14
 
 
 @pytest.fixture
