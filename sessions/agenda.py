@@ -28,6 +28,8 @@ class Item:
     duration: timedelta | None  # None for a milestone
     elapsed: timedelta  # from the start of the session to the start of this item
     gap_before: timedelta | None  # idle time between the previous item's end and this start
+    gap_from: time | None  # when that idle time begins: the latest end so far
+    gap_starts_at: datetime | None
     moderators: list
     speakers: list
     contributions: list[SessionRole] = field(default_factory=list)
@@ -99,6 +101,15 @@ def build_agenda(session: Session) -> Agenda:
         (role for role in roles if role.contribution),
         key=lambda role: (role.contribution_order, role.order, role.pk),
     )
+    # People on stage in the order the session bills them: speakers as announced,
+    # then co-chairs and moderators; anyone without a role after them, by name.
+    billing = {}
+    for role in sorted(roles, key=lambda r: (r.role != SessionRole.Role.SPEAKER, r.order, r.pk)):
+        billing.setdefault(role.speaker_id, len(billing))
+
+    def billed(people):
+        return sorted(people, key=lambda person: billing.get(person.pk, len(billing)))
+
     placed = set()
     origin = session.start_time or (slots[0].start if slots else None)
     items = []
@@ -107,9 +118,10 @@ def build_agenda(session: Session) -> Agenda:
         on_stage = {person.pk for person in slot.speakers.all()}
         item_contributions = [role for role in contributions if role.speaker_id in on_stage]
         placed.update(role.pk for role in item_contributions)
-        gap = None
+        gap = gap_from = None
         if latest_end is not None and slot.start > latest_end:
             gap = _minutes_between(latest_end, slot.start)
+            gap_from = latest_end
         items.append(
             Item(
                 slot=slot,
@@ -118,8 +130,10 @@ def build_agenda(session: Session) -> Agenda:
                 duration=_minutes_between(slot.start, slot.end) if slot.end else None,
                 elapsed=_minutes_between(origin, slot.start),
                 gap_before=gap,
-                moderators=list(slot.moderators.all()),
-                speakers=list(slot.speakers.all()),
+                gap_from=gap_from,
+                gap_starts_at=session.localize(gap_from),
+                moderators=billed(slot.moderators.all()),
+                speakers=billed(slot.speakers.all()),
                 contributions=item_contributions,
             )
         )
