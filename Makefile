@@ -1,5 +1,5 @@
 # The commands the README names. Each target is a thin wrapper over scripts/.
-.PHONY: run dev test lint format ci
+.PHONY: run dev test lint format ci bench
 
 run:   ## start the site with the demo event (gunicorn, SQLite in data/)
 	scripts/run
@@ -22,3 +22,8 @@ format:
 
 ci:    ## what CI runs
 	bash .ci/run
+
+bench: ## throughput and latency of the main pages through gunicorn (see README)
+	scripts/bootstrap
+	command -v wrk >/dev/null || scripts/apt-install wrk
+	.venv/bin/python scripts/benchmark.py

@@ -12,5 +12,6 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 max_requests = 5000
 max_requests_jitter = 500
 timeout = 30
-accesslog = "-"
+# Access log on standard output; GUNICORN_ACCESS_LOG= (empty) turns it off, as the benchmark does.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

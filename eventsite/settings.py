@@ -16,7 +16,9 @@ DATA_DIR = BASE_DIR / "data"
 env = environ.Env()
 # A local `.env` (git-ignored, written by `make run`) fills in what the process
 # environment does not set; real environment variables always win.
-env.read_env(BASE_DIR / ".env", overwrite=False)
+# DJANGO_READ_DOT_ENV=0 skips it (the tests use this to check that settings fail closed).
+if env.bool("DJANGO_READ_DOT_ENV", default=True):
+    env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -43,9 +45,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "speakers",
     # App label "agenda": "sessions" belongs to django.contrib.sessions.
     "sessions.apps.AgendaConfig",
+    # After the agenda: participants depend on sessions, never the other way round.
+    "participants",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +58,9 @@ MIDDLEWARE = [
     # Right after SecurityMiddleware so static files get the security headers
     # but skip the session, CSRF and auth work below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and 304 for a repeat request. Near the top, so it sees the
+    # response as the other middleware left it.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,9 +68,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "eventsite.urls"
+# Only the benchmark changes this (to eventsite.bench_urls, which adds a baseline page).
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="eventsite.urls")
 WSGI_APPLICATION = "eventsite.wsgi.application"
 
 TEMPLATES = [
@@ -112,6 +123,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "admin:login"
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords lock out the account (from anywhere) and the address (for
+# any account) for an hour; an organiser can lift a lockout in the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# Behind a proxy, the client's address is the one the proxy adds to X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 
 LANGUAGE_CODE = "en-gb"
 # The server's zone, used only where no session zone applies (admin lists, logs).
@@ -168,4 +194,34 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes announces itself at every start; lockouts are still logged (WARNING).
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
+
+# Email. EMAIL_URL as django-environ reads it: consolemail:// (the default, prints
+# messages in development), smtp+tls://user:password@host:587 in production.
+# Django 6.1 replaces the EMAIL_BACKEND / EMAIL_HOST / ... settings with MAILERS
+# (the old ones raise deprecation warnings), so the URL's parts become the options
+# of the default mailer. Tests swap every mailer for the locmem backend.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_MAILER_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+    "EMAIL_TIMEOUT": "timeout",
+    "EMAIL_FILE_PATH": "file_path",
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {
+            option: _email[key]
+            for key, option in _MAILER_OPTIONS.items()
+            if _email.get(key) not in (None, "")
+        },
+    },
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Event microsite <events@localhost>")

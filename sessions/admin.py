@@ -1,12 +1,21 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
-from . import rules
-from .models import AgendaSlot, Event, Session, SessionRole, time_zone_choices
+from . import rules, services
+from .caching import bump_content_version
+from .forms import AgendaPasteForm, AgendaShiftForm
+from .models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole, time_zone_choices
 
 
 @admin.register(Event)
@@ -78,7 +87,7 @@ class AgendaSlotInline(admin.TabularInline):
         "responsible",
     ]
     autocomplete_fields = ["moderators", "speakers"]
-    ordering = ["start", "end", "pk"]
+    ordering = RUNNING_ORDER
     extra = 1
     formfield_overrides = {
         # Short boxes keep a row of the agenda on one screen line.
@@ -127,7 +136,7 @@ class SessionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["event"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["status", "published_at", "created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "duplicate"]
     inlines = [AgendaSlotInline, SessionRoleInline]
     fieldsets = [
         (None, {"fields": ["event", ("order", "label"), "title", "slug"]}),
@@ -175,6 +184,7 @@ class SessionAdmin(admin.ModelAdmin):
         for session in sessions:
             session.publish()
         Session.objects.bulk_update(sessions, ["status", "published_at", "updated_at"])
+        bump_content_version()  # bulk_update sends no signals
         self.message_user(
             request,
             ngettext("%d session published.", "%d sessions published.", len(sessions))
@@ -187,9 +197,144 @@ class SessionAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Session.Status.PUBLISHED).update(
             status=Session.Status.DRAFT, updated_at=timezone.now()
         )
+        bump_content_version()  # update() sends no signals
         self.message_user(
             request,
             ngettext("%d session returned to draft.", "%d sessions returned to draft.", count)
             % count,
             messages.SUCCESS,
+        )
+
+    @admin.action(description="Duplicate selected sessions as drafts", permissions=["add"])
+    def duplicate(self, request, queryset):
+        with transaction.atomic():
+            copies = [services.session_duplicate(session=s) for s in queryset.order_by("pk")]
+        if len(copies) == 1:
+            return self._open_duplicate(request, copies[0])
+        links = format_html_join(
+            ", ", '<a href="{}">{}</a>', ((self._change_url(c), c.slug) for c in copies)
+        )
+        self.message_user(
+            request, format_html("{} draft copies made: {}.", len(copies), links), messages.SUCCESS
+        )
+        return None
+
+    # Organiser tools: one session each, linked from its change page.
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        tools = [
+            ("duplicate", self.duplicate_view),
+            ("shift-agenda", self.shift_agenda_view),
+            ("paste-agenda", self.paste_agenda_view),
+        ]
+        return [
+            path(
+                f"<path:object_id>/{slug}/",
+                self.admin_site.admin_view(view),
+                name=f"{prefix}_{slug.replace('-', '_')}",
+            )
+            for slug, view in tools
+        ] + super().get_urls()
+
+    def duplicate_view(self, request, object_id):
+        session = self._tool_session(request, object_id)
+        if not (self.has_add_permission(request) and self.has_view_permission(request, session)):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._open_duplicate(request, services.session_duplicate(session=session))
+        return self._tool_response(
+            request, session, "duplicate_session.html", "Duplicate as draft", {}
+        )
+
+    def shift_agenda_view(self, request, object_id):
+        return self._two_step_view(
+            request,
+            object_id,
+            form_class=AgendaShiftForm,
+            preview=services.agenda_shift_preview,
+            apply=services.agenda_shift,
+            template="shift_agenda.html",
+            title="Shift agenda",
+            done="The agenda of “{}” was shifted.",
+        )
+
+    def paste_agenda_view(self, request, object_id):
+        return self._two_step_view(
+            request,
+            object_id,
+            form_class=AgendaPasteForm,
+            preview=services.agenda_paste_preview,
+            apply=services.agenda_paste,
+            template="paste_agenda.html",
+            title="Paste agenda",
+            done="The pasted slots are now on the agenda of “{}”.",
+        )
+
+    def _two_step_view(self, request, object_id, *, form_class, preview, apply, **page):
+        """Preview on the first POST; apply on a confirmation of that same preview."""
+        session = self._tool_session(request, object_id)
+        if not self.has_change_permission(request, session):
+            raise PermissionDenied
+        form = form_class(request.POST or None, session=session)
+        plan = None
+        if form.is_valid():
+            plan = preview(session=session, **form.service_arguments())
+            if plan.problems:
+                for problem in plan.problems:
+                    form.add_error(None, problem)
+            elif form.is_confirmed(plan):
+                try:
+                    apply(session=session, **form.service_arguments())
+                except ValidationError as error:  # the agenda changed under our feet
+                    form.add_error(None, error)
+                else:
+                    self.message_user(request, format_html(page["done"], session))
+                    return HttpResponseRedirect(self._change_url(session))
+            else:
+                if form.wants_confirmation:
+                    self.message_user(
+                        request,
+                        "The agenda or the form changed since the preview: "
+                        "check this preview and confirm again.",
+                        messages.WARNING,
+                    )
+                form.offer_confirmation(plan)
+        return self._tool_response(
+            request, session, page["template"], page["title"], {"form": form, "plan": plan}
+        )
+
+    def _tool_session(self, request, object_id):
+        session = self.get_object(request, unquote(object_id))
+        if session is None:
+            raise Http404("No session with this id.")
+        return session
+
+    def _tool_response(self, request, session, template, title, context):
+        return TemplateResponse(
+            request,
+            f"admin/{self.opts.app_label}/{self.opts.model_name}/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": session,
+                "title": title,
+                "subtitle": str(session),
+                **context,
+            },
+        )
+
+    def _open_duplicate(self, request, duplicate):
+        self.message_user(
+            request,
+            format_html("Draft copy made: “{}”, now open for editing.", duplicate.slug),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._change_url(duplicate))
+
+    def _change_url(self, session):
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[quote(session.pk)],
+            current_app=self.admin_site.name,
         )

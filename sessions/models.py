@@ -71,6 +71,10 @@ class SessionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Session.Status.PUBLISHED)
 
+    def upcoming(self):
+        """Sessions from today on, and those whose date is still to be confirmed."""
+        return self.filter(models.Q(date__isnull=True) | models.Q(date__gte=timezone.localdate()))
+
     def visible_to(self, user):
         """Published sessions, plus drafts for organisers who may preview them."""
         if user.is_authenticated and user.has_perm("agenda.view_session"):
@@ -253,14 +257,16 @@ def _exists_on_the_clock(instant):
     return round_trip.replace(tzinfo=None) == instant.replace(tzinfo=None)
 
 
+# Slots by start; at the same minute a milestone (no end) comes first, on every
+# database (PostgreSQL sorts NULL last unless told, SQLite first).
+RUNNING_ORDER = ["start", models.F("end").asc(nulls_first=True), "pk"]
+
+
 class AgendaSlotQuerySet(models.QuerySet):
     def for_agenda(self):
-        """Slots in running order with the people who lead them, in two queries."""
-        people = Speaker.objects.with_affiliations()
-        return self.order_by("start", "end", "pk").prefetch_related(
-            models.Prefetch("moderators", queryset=people),
-            models.Prefetch("speakers", queryset=people),
-        )
+        """Slots in running order. Their people come from sessions.agenda.build_agenda(),
+        which reads each person once however many slots they appear in."""
+        return self.order_by(*RUNNING_ORDER)
 
 
 class AgendaSlot(models.Model):
@@ -297,7 +303,7 @@ class AgendaSlot(models.Model):
     objects = AgendaSlotQuerySet.as_manager()
 
     class Meta:
-        ordering = ["session", "start", "end", "pk"]
+        ordering = ["session", *RUNNING_ORDER]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__isnull=True) | models.Q(end__gt=models.F("start")),
@@ -318,13 +324,6 @@ class AgendaSlot(models.Model):
 
     # Overlaps and the session's window span rows: Session.check_agenda() checks
     # them for a whole agenda at once, and the admin's slot formset uses the same rules.
-
-
-class SessionRoleQuerySet(models.QuerySet):
-    def for_agenda(self):
-        return self.select_related("shown_as").prefetch_related(
-            models.Prefetch("speaker", queryset=Speaker.objects.with_affiliations())
-        )
 
 
 class SessionRole(models.Model):
@@ -357,8 +356,6 @@ class SessionRole(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = SessionRoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "role", "order", "pk"]

@@ -2,22 +2,27 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .caching import public_page
 from .sitemaps import SITEMAPS
 
 app_name = "agenda"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("events/<slug:event>/", views.EventView.as_view(), name="event"),
-    path("events/<slug:event>/<slug:session>/", views.SessionView.as_view(), name="session"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
+    path("events/<slug:event>/", public_page(views.EventView.as_view()), name="event"),
+    path(
+        "events/<slug:event>/<slug:session>/",
+        public_page(views.SessionView.as_view()),
+        name="session",
+    ),
 ]
 
 # Outside the "agenda" namespace: project-level names that other apps may reverse
 # (speakers.Speaker links to "speaker" without knowing which app serves it).
 site_urlpatterns = [
-    path("speakers/<slug:slug>/", views.SpeakerView.as_view(), name="speaker"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("speakers/<slug:slug>/", public_page(views.SpeakerView.as_view()), name="speaker"),
+    path("robots.txt", public_page(views.robots_txt), name="robots_txt"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # Staff: the run-of-show and what is printed from it. Imported here, below the

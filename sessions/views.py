@@ -1,4 +1,4 @@
-from django.conf import settings
+from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,18 +11,24 @@ from . import seo
 from .agenda import build_agenda, session_queryset
 from .models import Event, Session
 
+# Public pages load everything they show up front; FETCH_RAISE turns any lazy
+# load (one query per row, the N+1 problem) into an error that tests catch.
+RAISE = models.FETCH_RAISE
+
 
 class HomeView(ListView):
-    """Events with something published, each with its sessions."""
+    """Events with upcoming published sessions (or sessions whose date is still open)."""
 
     template_name = "agenda/home.html"
     context_object_name = "events"
 
     def get_queryset(self):
-        return Event.objects.with_sessions(Session.objects.published())
+        return Event.objects.with_sessions(Session.objects.published().upcoming()).fetch_mode(RAISE)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(canonical_url=settings.SITE_URL + "/", **kwargs)
+        return super().get_context_data(
+            canonical_url=self.request.build_absolute_uri("/"), **kwargs
+        )
 
 
 class EventView(DetailView):
@@ -31,7 +37,12 @@ class EventView(DetailView):
 
     def get_object(self, queryset=None):
         sessions = Session.objects.visible_to(self.request.user)
-        event = Event.objects.with_sessions(sessions).filter(slug=self.kwargs["event"]).first()
+        event = (
+            Event.objects.with_sessions(sessions)
+            .fetch_mode(RAISE)
+            .filter(slug=self.kwargs["event"])
+            .first()
+        )
         if event is None:
             raise Http404("No such event.")
         return event
@@ -39,7 +50,7 @@ class EventView(DetailView):
     def get_context_data(self, **kwargs):
         event = self.object
         return super().get_context_data(
-            canonical_url=settings.SITE_URL + event.get_absolute_url(),
+            canonical_url=self.request.build_absolute_uri(event.get_absolute_url()),
             description=seo.plain_summary(event.description) or event.title,
             **kwargs,
         )
@@ -55,7 +66,7 @@ class SessionView(TemplateView):
             slug=self.kwargs["session"],
         )
         agenda = build_agenda(session)
-        url = settings.SITE_URL + session.get_absolute_url()
+        url = self.request.build_absolute_uri(session.get_absolute_url())
         # The URL's "event" and "session" slugs give way to the objects.
         return {
             **super().get_context_data(**kwargs),
@@ -68,6 +79,12 @@ class SessionView(TemplateView):
             "noindex": not (session.is_published and session.allow_indexing),
         }
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["noindex"]:
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
 
 class SpeakerView(DetailView):
     """A person, their affiliations, and the published sessions they appear in."""
@@ -78,8 +95,10 @@ class SpeakerView(DetailView):
     def get_queryset(self):
         # Only people announced in a session the visitor may see: naming someone
         # in a draft must not leak before it is published.
-        return Speaker.objects.with_affiliations().filter(
-            pk__in=Session.objects.visible_to(self.request.user).people().values("pk")
+        return (
+            Speaker.objects.with_affiliations()
+            .filter(pk__in=Session.objects.visible_to(self.request.user).people().values("pk"))
+            .fetch_mode(RAISE)
         )
 
     def get_context_data(self, **kwargs):
@@ -88,10 +107,11 @@ class SpeakerView(DetailView):
             .featuring(self.object)
             .select_related("event")
             .order_by("event__title", "order")
+            .fetch_mode(RAISE)
         )
         return super().get_context_data(
             sessions=sessions,
-            canonical_url=settings.SITE_URL + self.object.get_absolute_url(),
+            canonical_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
             description=seo.person_summary(self.object),
             **kwargs,
         )

@@ -5,7 +5,9 @@ from datetime import time
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
+from participants.models import ParticipantRequest, RequestSettings
 from sessions.models import AgendaSlot, Event, Session, SessionRole
 from speakers.models import Affiliation, Organisation, Speaker
 
@@ -105,3 +107,24 @@ class SessionRoleFactory(factory.django.DjangoModelFactory):
 
     session = factory.SubFactory(SessionFactory)
     speaker = factory.SubFactory(SpeakerFactory)
+
+
+class RequestSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequestSettings
+
+    session = factory.SubFactory(SessionFactory, published=True)
+    requests_open = True
+
+
+class ParticipantRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParticipantRequest
+
+    session = factory.SubFactory(SessionFactory, published=True)
+    name = factory.Sequence(lambda n: f"Participant {n}")
+    email = factory.Sequence(lambda n: f"participant{n}@example.org")
+    organisation = "Example University"
+    expertise = "law"
+    motivation = "I work on this."
+    consent_at = factory.LazyFunction(timezone.now)

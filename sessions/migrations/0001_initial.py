@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='agenda.session')),
             ],
             options={
-                'ordering': ['session', 'start', 'end', 'pk'],
+                'ordering': ['session', 'start', models.OrderBy(models.F('end'), nulls_first=True), 'pk'],
             },
         ),
         migrations.CreateModel(

@@ -4,6 +4,8 @@ Models hand over plain values; each page formats them here, its own way.
 """
 
 import json
+import threading
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -26,19 +28,32 @@ MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+_converters = threading.local()
+
+
+@lru_cache(maxsize=2048)
+def _clean_html(text):
+    # Building a Markdown converter loads its extensions: keep one per thread.
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown_lib.Markdown(extensions=["extra", "sane_lists"])
+    html = converter.reset().convert(text)
+    return nh3.clean(
+        html,
+        tags=MARKDOWN_TAGS,
+        attributes=MARKDOWN_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
 @register.filter
 def markdown(text):
-    """Markdown to HTML that cannot run script: nh3 keeps only MARKDOWN_TAGS."""
-    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"])
-    return mark_safe(  # noqa: S308 - cleaned by nh3 on the line before
-        nh3.clean(
-            html,
-            tags=MARKDOWN_TAGS,
-            attributes=MARKDOWN_ATTRIBUTES,
-            url_schemes={"http", "https", "mailto"},
-            link_rel="noopener noreferrer nofollow",
-        )
-    )
+    """Markdown to HTML that cannot run script: nh3 keeps only MARKDOWN_TAGS.
+
+    The result depends on the text alone, so recent results are remembered.
+    """
+    return mark_safe(_clean_html(text or ""))  # noqa: S308 - cleaned by nh3
 
 
 @register.simple_tag

@@ -6,7 +6,6 @@ Django then refuses ORM calls from that thread unless told that this is safe,
 which it is: the test and the live server use the database one at a time.
 """
 
-import os
 import shutil
 
 import pytest
@@ -14,7 +13,21 @@ from django.contrib.auth.models import Permission
 
 from tests.factories import UserFactory
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(scope="session", autouse=True)
+def database_before_browser(django_db_setup):
+    """Set up the test database before Playwright starts, and tear it down after."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def allow_sync_orm_beside_playwright():
+    # For the browser test modules only, from before their first test until after
+    # the last one's database flush. Set for the whole process, it would also
+    # reach `manage.py check --deploy` in tests/test_security.py, which rightly
+    # refuses it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from sessions.models import Session
+from sessions.models import RUNNING_ORDER, Session
 from speakers.models import Speaker
 from tests.factories import AgendaSlotFactory, SessionFactory
 
@@ -42,7 +42,7 @@ def test_demo_run_of_show_prints_on_one_landscape_page(page, log_in, staff_user)
 
     assert len(pages) == 1
     text = pages[0]
-    titles = [slot.title for slot in session.slots.order_by("start", "end")]
+    titles = [slot.title for slot in session.slots.order_by(*RUNNING_ORDER)]
     positions = [text.find(title) for title in titles]
     assert -1 not in positions, (titles, text)
     assert positions == sorted(positions)
@@ -95,7 +95,7 @@ def test_cue_cards_print_one_a5_landscape_card_per_slot(page, log_in, staff_user
 
     pdf = print_to_pdf(page, run_of_show_url(session, "run_of_show_cards"))
 
-    titles = [slot.title for slot in session.slots.order_by("start", "end")]
+    titles = [slot.title for slot in session.slots.order_by(*RUNNING_ORDER)]
     assert len(pdf.pages) == len(titles) == 5
     for pdf_page, title, text in zip(pdf.pages, titles, page_texts(pdf), strict=True):
         # A5 landscape: 210 x 148 mm, in points.

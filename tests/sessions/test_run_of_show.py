@@ -431,9 +431,9 @@ def test_staff_pages_take_the_same_queries_for_any_agenda(
     url = staff_url(session, name)
 
     # 2 for the login session and user, 2 for the user's permissions, 1 for the
-    # session and event, 8 for build_agenda (slots, their moderators and speakers
-    # each with affiliations, roles with their speakers and affiliations).
-    with django_assert_num_queries(13):
+    # session and event, 6 for build_agenda (slots, roles, who leads and who is on
+    # stage in each slot, the people, their affiliations).
+    with django_assert_num_queries(11):
         response = staff_client.get(url)
 
     assert response.status_code == 200

@@ -8,6 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         session = demo_event_load()
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo event loaded: {session.event} / {session.label}")
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo event loaded: {session.event} / {session.label}")
+            )

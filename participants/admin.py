@@ -1,0 +1,199 @@
+"""The participants' admin: request settings per session, and the requests themselves.
+
+Request settings have their own admin here rather than an inline pushed into
+sessions' SessionAdmin: the sessions app stays unaware of participants (the
+dependency runs one way), nothing depends on the order in which the two admin
+modules are imported, and a later change to SessionAdmin.inlines on another
+branch cannot silently drop it. Who may see participants' data is decided by
+permissions on these models alone.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import ngettext
+
+from .models import ParticipantRequest, RequestSettings
+from .services import participant_requests_set_status
+
+Status = ParticipantRequest.Status
+
+
+def places_summary(selected, capacity_min, capacity_max):
+    """ "Selected 31 of 25-30: 1 over the maximum"."""
+    if capacity_max is None:
+        return f"Selected {selected}" + (
+            f" (at least {capacity_min} wanted)" if capacity_min is not None else ""
+        )
+    if capacity_min is not None and capacity_min != capacity_max:
+        places = f"{capacity_min}-{capacity_max}"
+    else:
+        places = f"{capacity_max}"
+    summary = f"Selected {selected} of {places}"
+    if selected > capacity_max:
+        return f"{summary}: {selected - capacity_max} over the maximum"
+    if capacity_min is not None and selected < capacity_min:
+        return f"{summary}: {capacity_min - selected} short of the minimum"
+    return summary
+
+
+def _places_html(selected, session):
+    summary = places_summary(selected, session.capacity_min, session.capacity_max)
+    if session.capacity_max is not None and selected > session.capacity_max:
+        return format_html('<strong class="errornote">{}</strong>', summary)
+    return summary
+
+
+def selected_in_session():
+    """A subquery: how many requests of the row's session are selected."""
+    return Coalesce(
+        Subquery(
+            ParticipantRequest.objects.filter(session=OuterRef("session"), status=Status.SELECTED)
+            .order_by()
+            .values("session")
+            .annotate(count=Count("pk"))
+            .values("count"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+@admin.register(RequestSettings)
+class RequestSettingsAdmin(admin.ModelAdmin):
+    list_display = ["session", "event", "requests_open", "closes_on", "places", "requests_link"]
+    list_editable = ["requests_open", "closes_on"]
+    list_filter = ["requests_open", "session__event"]
+    list_select_related = ("session__event",)
+    search_fields = ["session__title", "session__label", "session__event__title"]
+    autocomplete_fields = ["session"]
+    readonly_fields = ["places", "created_at", "updated_at"]
+    fields = ["session", "requests_open", "closes_on", "places", ("created_at", "updated_at")]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                selected=Count(
+                    "session__participant_requests",
+                    filter=Q(session__participant_requests__status=Status.SELECTED),
+                )
+            )
+        )
+
+    @admin.display(description="Event", ordering="session__event__title")
+    def event(self, obj):
+        return obj.session.event
+
+    @admin.display(description="Places", ordering="selected")
+    def places(self, obj):
+        if obj.pk is None:
+            return "-"
+        return _places_html(obj.selected, obj.session)
+
+    @admin.display(description="Requests")
+    def requests_link(self, obj):
+        url = reverse("admin:participants_participantrequest_changelist")
+        return format_html(
+            '<a href="{}?{}">Requests</a>', url, urlencode({"session__id__exact": obj.session_id})
+        )
+
+
+@admin.register(ParticipantRequest)
+class ParticipantRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "email",
+        "organisation",
+        "expertise",
+        "session",
+        "status",
+        "session_places",
+        "created_at",
+    ]
+    list_filter = ["session", "status", "expertise"]
+    list_select_related = ("session",)
+    search_fields = ["name", "email", "organisation"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["consent_at", "status_changed_at", "created_at", "updated_at"]
+    fields = [
+        "session",
+        "name",
+        "email",
+        "organisation",
+        "expertise",
+        "motivation",
+        "status",
+        ("consent_at", "status_changed_at"),
+        ("created_at", "updated_at"),
+    ]
+    autocomplete_fields = ["session"]
+    actions = ["select", "waitlist", "decline"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(session_selected=selected_in_session())
+
+    @admin.display(description="Places in session", ordering="session_selected")
+    def session_places(self, obj):
+        return _places_html(obj.session_selected, obj.session)
+
+    @admin.action(description="Select (email: you have a place)", permissions=["change"])
+    def select(self, request, queryset):
+        self._set_status(request, queryset, Status.SELECTED)
+
+    @admin.action(description="Wait-list (email: on the waiting list)", permissions=["change"])
+    def waitlist(self, request, queryset):
+        self._set_status(request, queryset, Status.WAITLISTED)
+
+    @admin.action(description="Decline (email: no place this time)", permissions=["change"])
+    def decline(self, request, queryset):
+        self._set_status(request, queryset, Status.DECLINED)
+
+    def _set_status(self, request, queryset, status):
+        sessions = {row.session for row in queryset.select_related("session")}
+        changed, failed = participant_requests_set_status(queryset=queryset, status=status)
+        label = Status(status).label.lower()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d request marked %(label)s; its email was sent.",
+                "%(count)d requests marked %(label)s; their emails were sent.",
+                changed,
+            )
+            % {"count": changed, "label": label},
+            messages.SUCCESS,
+        )
+        if failed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d email could not be sent; see the server log.",
+                    "%d emails could not be sent; see the server log.",
+                    failed,
+                )
+                % failed,
+                messages.ERROR,
+            )
+        self._warn_over_capacity(request, sessions)
+
+    def _warn_over_capacity(self, request, sessions):
+        counts = dict(
+            ParticipantRequest.objects.selected()
+            .filter(session__in=sessions)
+            .values_list("session")
+            .annotate(count=Count("pk"))
+            .values_list("session", "count")
+        )
+        for session in sorted(sessions, key=lambda s: s.pk):
+            selected = counts.get(session.pk, 0)
+            if session.capacity_max is not None and selected > session.capacity_max:
+                self.message_user(
+                    request,
+                    f"{session}: "
+                    f"{places_summary(selected, session.capacity_min, session.capacity_max)}.",
+                    messages.WARNING,
+                )

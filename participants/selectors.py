@@ -1,0 +1,30 @@
+"""Queries on sessions that the participants pages share (sessions/ knows nothing of them)."""
+
+from django.shortcuts import get_object_or_404
+
+from sessions.models import Session
+
+from .models import ParticipantRequest, RequestSettings
+
+
+def published_session_or_404(*, event, session):
+    """A published session by its slugs: drafts take no requests, even from organisers."""
+    return get_object_or_404(
+        Session.objects.published().select_related("event"), event__slug=event, slug=session
+    )
+
+
+def any_session_or_404(*, event, session):
+    """A session by its slugs, draft or not: for staff lists, which need the permission."""
+    return get_object_or_404(
+        Session.objects.select_related("event"), event__slug=event, slug=session
+    )
+
+
+def request_settings_for(session):
+    """The session's request settings, or None if organisers never opened requests."""
+    return RequestSettings.objects.filter(session=session).first()
+
+
+def selected_count(session):
+    return ParticipantRequest.objects.selected().filter(session=session).count()

@@ -1,0 +1,11 @@
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def request_settings(session):
+    """The session's request settings (or None): one query, for the "Request a place" link."""
+    return selectors.request_settings_for(session)

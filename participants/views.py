@@ -1,0 +1,159 @@
+import csv
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, ListView, TemplateView, View
+
+from . import ratelimit, selectors
+from .forms import ParticipantRequestForm
+from .models import RETENTION_DAYS, ParticipantRequest
+from .services import participant_request_submit
+
+
+class SessionMixin:
+    """Looks up the session named by the URL's `event` and `session` slugs."""
+
+    def get_session(self):
+        return selectors.published_session_or_404(
+            event=self.kwargs["event"], session=self.kwargs["session"]
+        )
+
+
+# Personal data may be on the page (typed values shown again with errors):
+# no shared or browser cache keeps a copy.
+@method_decorator(never_cache, name="dispatch")
+class RequestPlaceView(SessionMixin, FormView):
+    """The public form on which someone asks for a place in a published session."""
+
+    template_name = "participants/request_form.html"
+    form_class = ParticipantRequestForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.session = self.get_session()
+        settings = selectors.request_settings_for(self.session)
+        if settings is None or not settings.accepts_requests():
+            return self.render_closed(settings)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.hit(
+            scope="request-ip", value=ratelimit.client_ip(request), rate=ratelimit.PER_CLIENT
+        ):
+            return too_many_requests(request)
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "session": self.session}
+
+    def form_valid(self, form):
+        if form.is_from_a_bot:
+            # The same answer as a real request, so the bot learns nothing.
+            return redirect(self.get_success_url())
+        email = form.cleaned_data["email"]
+        if not ratelimit.hit(scope="request-email", value=email.lower(), rate=ratelimit.PER_EMAIL):
+            return too_many_requests(self.request)
+        participant_request_submit(
+            session=self.session,
+            **{field: form.cleaned_data[field] for field in form.Meta.fields},
+        )
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        if form.is_from_a_bot:
+            return redirect(self.get_success_url())
+        return super().form_invalid(form)
+
+    def get_success_url(self):
+        return reverse("participants:request_sent", kwargs=self.kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(session=self.session, event=self.session.event, **kwargs)
+
+    def render_closed(self, settings):
+        return self.response_class(
+            request=self.request,
+            template="participants/request_closed.html",
+            context={"session": self.session, "event": self.session.event, "settings": settings},
+        )
+
+
+class RequestSentView(SessionMixin, TemplateView):
+    """After a request: the same neutral page for everyone, with nobody's details on it."""
+
+    template_name = "participants/request_sent.html"
+
+    def get_context_data(self, **kwargs):
+        session = self.get_session()
+        # The URL's "event" and "session" slugs give way to the objects.
+        return {**super().get_context_data(**kwargs), "session": session, "event": session.event}
+
+
+class PrivacyView(TemplateView):
+    template_name = "participants/privacy.html"
+    extra_context = {"retention_days": RETENTION_DAYS}
+
+
+def too_many_requests(request):
+    response = render(request, "participants/too_many_requests.html", status=429)
+    response["Retry-After"] = str(ratelimit.PER_CLIENT[1])
+    return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class ParticipantListMixin(PermissionRequiredMixin):
+    """Staff only: anonymous visitors go to the login page; without the permission, 403."""
+
+    permission_required = "participants.view_participant_list"
+
+    def get_session(self):
+        return selectors.any_session_or_404(
+            event=self.kwargs["event"], session=self.kwargs["session"]
+        )
+
+
+class SignInSheetView(ParticipantListMixin, ListView):
+    """The printable sign-in sheet: selected participants in alphabetical order."""
+
+    template_name = "participants/sign_in.html"
+    context_object_name = "participants"
+
+    def get_queryset(self):
+        self.session = self.get_session()
+        return ParticipantRequest.objects.for_sign_in(self.session)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            session=self.session, event=self.session.event, noindex=True, **kwargs
+        )
+
+
+# Cells that a spreadsheet would run as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+class ParticipantCsvView(ParticipantListMixin, View):
+    """The selected participants as CSV, in the sign-in sheet's order."""
+
+    def get(self, request, *args, **kwargs):
+        session = self.get_session()
+        filename = f"{session.event.slug}-{session.slug}-participants.csv"
+        response = HttpResponse(
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+        writer = csv.writer(response)
+        writer.writerow(["Name", "Email", "Organisation", "Field of expertise"])
+        for person in ParticipantRequest.objects.for_sign_in(session):
+            writer.writerow(
+                spreadsheet_safe(value)
+                for value in (person.name, person.email, person.organisation, person.expertise)
+            )
+        return response

@@ -1,0 +1,74 @@
+"""The public page cache: shared by every worker, invalidated by one version stamp.
+
+Anonymous GET responses of public pages are kept in the default cache (files in
+data/cache on one machine, Redis across machines) under a key that includes the
+current *content version*. Any saved change to events, sessions, slots, roles or
+people replaces the version once its transaction commits, so the very next
+request, in any worker on any app server sharing the cache, misses and renders
+the new content. Old entries are never read again and expire on their own.
+
+Writes that bypass model signals (QuerySet.update(), bulk_create(), bulk_update())
+must call bump_content_version() themselves.
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+VERSION_KEY = "public-content-version"
+PAGE_TIMEOUT = 24 * 60 * 60
+CACHED_STATUSES = {200, 404}
+
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_content_version():
+    """Forget every cached public page, once the current transaction (if any) commits."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def _page_key(request, version):
+    address = f"{request.get_host()}{request.get_full_path()}"
+    # The day is part of the key: what is "upcoming", or whether requests for a
+    # place have closed, changes at midnight without any edit.
+    day = timezone.localdate().isoformat()
+    return f"public-page:{version}:{day}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def public_page(view):
+    """Serve anonymous GET and HEAD requests of `view` from the shared cache."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return _revalidate(view(request, *args, **kwargs))
+        key = _page_key(request, content_version())
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response = response.render()
+            if response.status_code in CACHED_STATUSES and not response.cookies:
+                cache.set(key, response, PAGE_TIMEOUT)
+        return _revalidate(response)
+
+    return cached_view
+
+
+def _revalidate(response):
+    # Browsers keep the page but ask again each time (a 304 when unchanged), so an
+    # organiser's last-minute fix is never hidden behind a browser cache.
+    patch_cache_control(response, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response

@@ -1,0 +1,151 @@
+import uuid
+from datetime import time
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from sessions.models import Session
+from tests.sessions.test_admin import change_form_data
+
+pytestmark = pytest.mark.django_db
+
+DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
+
+
+@pytest.fixture(params=["files", "redis"])
+def shared_cache(request, settings, tmp_path):
+    """The cache backends that several worker processes can share."""
+    if request.param == "files":
+        backend = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    else:
+        backend = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    settings.CACHES = {"default": backend}
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def visitor():
+    """An anonymous browser, apart from the organiser's logged-in one."""
+    return Client()
+
+
+@pytest.fixture
+def demo(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", verbosity=0)
+    return Session.objects.get()
+
+
+def test_repeat_visit_is_served_from_the_cache_without_queries(
+    client, shared_cache, demo, django_assert_num_queries
+):
+    first = client.get(DEMO_URL)
+
+    with django_assert_num_queries(0):
+        second = client.get(DEMO_URL)
+
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_organisers_edit_shows_on_the_very_next_public_request(
+    visitor, organiser_client, shared_cache, demo, django_capture_on_commit_callbacks
+):
+    visitor.get(DEMO_URL)  # now cached
+    slots = [
+        {"start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}" if s.end else "", "title": s.title}
+        for s in demo.slots.all()
+    ]
+    slots[3]["title"] = "Questions from the floor"
+    data = change_form_data(demo, slots=slots)
+    data["status"] = demo.status
+
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = organiser_client.post(f"/admin/agenda/session/{demo.pk}/change/", data)
+
+    assert saved.status_code == 302
+    page = visitor.get(DEMO_URL).text
+    assert "Questions from the floor" in page
+    assert "Q&amp;A session" not in page
+
+
+def test_unpublishing_from_the_list_hides_the_page_at_once(
+    visitor, organiser_client, shared_cache, demo, django_capture_on_commit_callbacks
+):
+    assert visitor.get(DEMO_URL).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(
+            "/admin/agenda/session/", {"action": "unpublish", "_selected_action": [demo.pk]}
+        )
+
+    assert visitor.get(DEMO_URL).status_code == 404
+
+
+def test_organiser_never_gets_the_anonymous_copy(visitor, organiser_client, demo):
+    visitor.get(DEMO_URL)
+
+    page = organiser_client.get(DEMO_URL)
+
+    assert "Edit in the admin" in page.text
+    assert "Edit in the admin" not in visitor.get(DEMO_URL).text
+
+
+def test_repeat_request_with_the_etag_gets_304_without_a_body(client, demo):
+    first = client.get(DEMO_URL)
+
+    repeat = client.get(DEMO_URL, headers={"if-none-match": first["ETag"]})
+
+    assert first["ETag"]
+    assert repeat.status_code == 304
+    assert repeat.content == b""
+    assert "max-age=0" in first["Cache-Control"]
+
+
+def test_changed_page_gets_a_new_etag(client, demo, django_capture_on_commit_callbacks):
+    first = client.get(DEMO_URL)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.end_time = time(13, 30)
+        demo.save()
+
+    repeat = client.get(DEMO_URL, headers={"if-none-match": first["ETag"]})
+
+    assert repeat.status_code == 200
+    assert repeat["ETag"] != first["ETag"]
+
+
+def test_opening_requests_for_places_shows_the_link_at_once(
+    visitor, shared_cache, demo, django_capture_on_commit_callbacks
+):
+    from participants.models import RequestSettings
+
+    assert "Request a place" not in visitor.get(DEMO_URL).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        RequestSettings.objects.create(session=demo, requests_open=True)
+
+    assert "Request a place" in visitor.get(DEMO_URL).text
+
+
+def test_shifting_the_agenda_shows_at_once(
+    visitor, shared_cache, demo, django_capture_on_commit_callbacks
+):
+    from sessions.services import agenda_shift
+
+    visitor.get(DEMO_URL)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda_shift(session=demo, minutes=15, move_session=True)
+
+    page = visitor.get(DEMO_URL).text
+    assert '<time datetime="13:05">13:05</time>–<time datetime="13:15">13:15</time>' in page

@@ -1,0 +1,367 @@
+import json
+import re
+from datetime import date, time
+
+import pytest
+from django.core.management import call_command
+from django.utils.html import strip_tags
+
+from sessions.models import Session
+from tests.factories import (
+    AffiliationFactory,
+    AgendaSlotFactory,
+    EventFactory,
+    SessionFactory,
+    SessionRoleFactory,
+    SpeakerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
+
+
+def visible_text(response):
+    """The page's text as a reader sees it: no tags, entities decoded, spaces collapsed."""
+    body = response.text.split("<body>", 1)[1]
+    text = strip_tags(body)
+    for entity, char in {
+        "&#x27;": "'",
+        "&amp;": "&",
+        "&quot;": '"',
+        "&lt;": "<",
+        "&gt;": ">",
+    }.items():
+        text = text.replace(entity, char)
+    return re.sub(r"\s+", " ", text)
+
+
+def assert_in_order(text, facts):
+    position = 0
+    for fact in facts:
+        found = text.find(fact, position)
+        assert found >= 0, f"not found after position {position}: {fact!r}"
+        position = found + len(fact)
+
+
+# Every fact of shared/seed/000_efc224fa6c7a3637.txt, cleaned, in the page's order.
+SEED_FACTS = [
+    "Engaging civil society in the fight against cybercrime",
+    "Session Two",
+    "International Cooperation against cybercrime: existing cybercrime responses and paths forward",
+    "Speakers",
+    "John Brandolino, Director, Division for Treaty Affairs, UNODC, United Nations",
+    "Nnenna Ifeanyi-Ajufo, Senior Lecturer of Law and Technology, Swansea University; Vice-Chair, African Union Cyber Security Experts Group, African Union Commission",
+    "Alexander Seger, Head of Division, Cybercrime Programme Office, Council of Europe",
+    "Ian Tennant, Fund Manager, Global Initiative Against Transatlantic Organized Crime",
+    "Co-chair: Joyce Hakmeh, Senior Research Fellow, International Security Programme, Chatham House",
+    "Co-chair: Dr Patryk Pawlak, Brussels Executive Officer, European Union for Security Studies",
+    "Outline",
+    "This session takes stock of the existing international and regional efforts against cybercrime, highlighting the existing and potential pathways for civil society organisations to engage at the regional and international level.",
+    "It will elaborate on the latest developments of the UN Intergovernmental Expert Group on Cybercrime (IEG) and the implications of the UN General Assembly resolution A/RES/74/247 of 2019 that mandated the establishment of a new Open-ended Ad Hoc Intergovernmental Committee of Experts, representative of all regions, to initiate a comprehensive international convention on “countering the use of information and communications technologies for criminal purposes” within the UN General Assembly’s Third Committee.",
+    "Format and proceedings",
+    "11:30 Start of the meeting",
+    "11:30–11:45 Welcome and opening remarks",
+    "11:45–12:20 In-conversation between speakers, moderated by Joyce Hakmeh and Dr Patryk Pawlak",
+    "Panellists will provide insights on where civil society can best position itself to make an impact on global mechanisms for fighting cybercrime, including in the upcoming UN process.",
+    "John Brandolino (UNODC) will provide an overview of the UN's cybercrime work and the new process, including its modalities.",
+    "Alexander Seger (Council of Europe) will reflect on the work of GLACY+ and how the Council of Europe works with civil society organisations.",
+    "Nnenna Ifeanyi-Ajufo (African Union) will consider the role of regional organizations in facilitating civil society engagement in the global cybercrime policy making.",
+    "Ian Tennant (GI-TOC) will explore the challenges for civil society in multilateral processes.",
+    "12:20–12:50 Q&A session",
+    "12:50–13:00 Closing remarks",
+    "Audience",
+    "This meeting will consist of between 25 and 30 selected participants.",
+    "The participants have expertise in a broad range of areas including: digital rights, women's rights, cyber policy, public policy, law, technology, and politics.",
+    "in order to foster an open discussion, the meeting will be held under the Chatham House Rule.",
+    "neither the identity nor the affiliation of the speakers, nor that of any other participant, may be revealed.",
+]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+    return Session.objects.get()
+
+
+def test_session_page_shows_every_seed_fact_in_the_seed_order(client, demo):
+    response = client.get(DEMO_URL)
+
+    assert response.status_code == 200
+    assert_in_order(visible_text(response), SEED_FACTS)
+
+
+def test_session_page_says_what_is_still_to_be_confirmed(client, demo):
+    text = visible_text(client.get(DEMO_URL))
+
+    assert "Date To be confirmed" in text
+    assert "Venue To be confirmed" in text
+    assert "All times are local times at the venue; the time zone is to be confirmed." in text
+
+
+def test_slot_times_are_machine_readable_with_the_offset_once_date_and_zone_are_known(client, demo):
+    demo.date = date(2026, 3, 29)  # Europe/London moves to BST that morning
+    demo.time_zone = "Europe/London"
+    demo.save()
+
+    response = client.get(DEMO_URL)
+
+    assert '<time datetime="2026-03-29T11:30+01:00">11:30</time>' in response.text
+    assert "All times are in the Europe/London time zone (UTC+01:00 on that day)." in (
+        visible_text(response)
+    )
+
+
+def json_ld(response):
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
+    return json.loads(match.group(1))
+
+
+def test_session_page_describes_the_event_for_search_engines(client, demo):
+    demo.date = date(2026, 6, 1)
+    demo.time_zone = "Europe/Vienna"
+    demo.venue = "Vienna International Centre"
+    demo.save()
+    demo.event.organiser = "Chatham House"
+    demo.event.save()
+
+    response = client.get(DEMO_URL)
+    data = json_ld(response)
+
+    assert data["@type"] == "Event"
+    assert data["startDate"] == "2026-06-01T11:30:00+02:00"
+    assert data["endDate"] == "2026-06-01T13:00:00+02:00"
+    assert data["location"] == {"@type": "Place", "name": "Vienna International Centre"}
+    assert data["organizer"]["name"] == "Chatham House"
+    assert [p["name"] for p in data["performer"]] == [
+        "John Brandolino",
+        "Nnenna Ifeanyi-Ajufo",
+        "Alexander Seger",
+        "Ian Tennant",
+        "Joyce Hakmeh",
+        "Dr Patryk Pawlak",
+    ]
+    assert f'<link rel="canonical" href="http://testserver{DEMO_URL}">' in response.text
+    assert '<meta property="og:title" content="International Cooperation' in response.text
+    assert '<meta name="description" content="This session takes stock' in response.text
+    assert "<title>Session Two: International Cooperation" in response.text
+    assert 'name="robots"' not in response.text
+
+
+def test_closed_meeting_is_kept_out_of_search_engines(client, demo):
+    demo.allow_indexing = False
+    demo.save()
+
+    page = client.get(DEMO_URL)
+    sitemap = client.get("/sitemap.xml")
+
+    assert '<meta name="robots" content="noindex">' in page.text
+    assert page["X-Robots-Tag"] == "noindex"
+    assert DEMO_URL not in sitemap.text
+
+
+def test_sitemap_and_robots_list_published_pages_only(client, demo):
+    draft = SessionFactory(event=demo.event, slug="secret-draft")
+
+    sitemap = client.get("/sitemap.xml").text
+    robots = client.get("/robots.txt").text
+
+    assert f"http://testserver{DEMO_URL}" in sitemap
+    assert "/speakers/patryk-pawlak/" in sitemap
+    assert draft.slug not in sitemap
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
+
+
+def test_event_page_lists_published_sessions_only(client, demo):
+    SessionFactory(event=demo.event, title="Unannounced session")
+
+    text = visible_text(client.get(demo.event.get_absolute_url()))
+
+    assert "Engaging civil society in the fight against cybercrime" in text
+    assert "Session Two International Cooperation against cybercrime" in text
+    assert "Unannounced session" not in text
+
+
+def test_home_lists_upcoming_and_to_be_confirmed_sessions(client, demo):
+    past = SessionFactory(published=True, date=date(2020, 1, 1), title="Long gone")
+    coming = SessionFactory(published=True, date=date(2099, 1, 1), title="Far ahead")
+
+    text = visible_text(client.get("/"))
+
+    assert "International Cooperation against cybercrime" in text
+    assert coming.title in text
+    assert past.title not in text
+
+
+def test_speaker_page_shows_affiliations_and_published_sessions(client, demo):
+    SessionRoleFactory(
+        speaker=demo.roles.get(speaker__slug="ian-tennant").speaker, session__title="Draft"
+    )
+
+    text = visible_text(client.get("/speakers/nnenna-ifeanyi-ajufo/"))
+    tennant = visible_text(client.get("/speakers/ian-tennant/"))
+
+    assert_in_order(
+        text,
+        [
+            "Nnenna Ifeanyi-Ajufo",
+            "Senior Lecturer of Law and Technology, Swansea University",
+            "Vice-Chair, African Union Cyber Security Experts Group, African Union Commission",
+            "Session Two International Cooperation against cybercrime",
+        ],
+    )
+    assert "Draft" not in tennant
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/events/no-such-event/",
+        "/events/engaging-civil-society-cybercrime/no-such-session/",
+        "/events/no-such-event/international-cooperation-against-cybercrime/",
+        "/speakers/nobody/",
+    ],
+)
+def test_unknown_slugs_give_404(client, demo, url):
+    assert client.get(url).status_code == 404
+
+
+def test_drafts_are_hidden_from_the_public(client):
+    draft = SessionFactory(title="Secret session")
+    only_in_draft = SessionRoleFactory(session=draft).speaker
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(draft.event.get_absolute_url()).status_code == 404
+    assert client.get(only_in_draft.get_absolute_url()).status_code == 404
+    assert "Secret session" not in client.get("/").text
+    assert draft.get_absolute_url() not in client.get("/sitemap.xml").text
+
+
+def test_organisers_preview_drafts_with_a_draft_banner(organiser_client):
+    draft = SessionFactory(title="Secret session")
+
+    response = organiser_client.get(draft.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Draft: only organisers can see this page." in visible_text(response)
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_html_and_script_in_every_text_field_come_out_escaped(client):
+    event = EventFactory(title=PAYLOAD, description=PAYLOAD, organiser=PAYLOAD)
+    session = SessionFactory(
+        published=True,
+        event=event,
+        label=PAYLOAD,
+        title=PAYLOAD,
+        venue=PAYLOAD,
+        outline=PAYLOAD + "\n\n[link](javascript:alert(1))",
+        audience=PAYLOAD,
+        capacity_max=10,
+        fields_of_expertise=PAYLOAD,
+        house_rule=Session.HouseRule.CHATHAM_HOUSE,
+    )
+    speaker = SpeakerFactory(honorific="<script>x</script>", name=PAYLOAD, bio=PAYLOAD)
+    AffiliationFactory(
+        speaker=speaker,
+        position=PAYLOAD,
+        unit=PAYLOAD,
+        organisation__name=PAYLOAD,
+        organisation__short_name=PAYLOAD,
+    )
+    SessionRoleFactory(
+        session=session,
+        speaker=speaker,
+        contribution=PAYLOAD,
+        shown_as=speaker.affiliations.get().organisation,
+    )
+    slot = AgendaSlotFactory(session=session, title=PAYLOAD, description=PAYLOAD)
+    slot.speakers.add(speaker)
+    slot.moderators.add(speaker)
+
+    pages = [
+        client.get(url)
+        for url in (
+            "/",
+            event.get_absolute_url(),
+            session.get_absolute_url(),
+            speaker.get_absolute_url(),
+        )
+    ]
+
+    for page in pages:
+        assert page.status_code == 200
+        assert "<script>alert" not in page.text
+        assert "<img src=x" not in page.text
+        assert "javascript:" not in page.text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in pages[2].text
+    # JSON-LD keeps the text but cannot close its script element early.
+    assert "\\u003Cscript\\u003E" in pages[2].text
+
+
+def build_session(slot_count):
+    session = SessionFactory(published=True, start_time=time(0, 0), end_time=time(23, 59))
+    speakers = [AffiliationFactory().speaker for _ in range(3)]
+    for number in range(slot_count):
+        minute = number * 2
+        slot = AgendaSlotFactory(
+            session=session,
+            start=time(minute // 60, minute % 60),
+            end=time((minute + 1) // 60, (minute + 1) % 60),
+        )
+        slot.speakers.add(*speakers)
+        slot.moderators.add(speakers[0])
+    for order, speaker in enumerate(speakers):
+        SessionRoleFactory(session=session, speaker=speaker, order=order, contribution="will talk")
+    return session, speakers[0]
+
+
+# One query each for: the session and its event; slots; roles with the
+# organisation shown; slot-moderator links; slot-speaker links; the people;
+# their affiliations with organisations; whether requests for a place are open.
+SESSION_PAGE_QUERIES = 8
+
+
+@pytest.mark.parametrize("slot_count", [4, 50, 500])
+def test_session_page_query_count_does_not_grow_with_the_agenda(
+    client, django_assert_num_queries, slot_count
+):
+    session, _ = build_session(slot_count)
+
+    with django_assert_num_queries(SESSION_PAGE_QUERIES):
+        response = client.get(session.get_absolute_url())
+
+    assert response.text.count('class="agenda-item') == slot_count
+
+
+@pytest.mark.parametrize("slot_count", [4, 50, 500])
+def test_event_home_and_speaker_pages_query_counts_are_fixed(
+    client, django_assert_num_queries, slot_count
+):
+    session, speaker = build_session(slot_count)
+    SessionFactory.create_batch(3, event=session.event, published=True)
+
+    with django_assert_num_queries(2):  # the event, its sessions
+        client.get(session.event.get_absolute_url())
+    with django_assert_num_queries(2):  # events, their sessions
+        client.get("/")
+    with django_assert_num_queries(3):  # the person, affiliations, sessions
+        client.get(speaker.get_absolute_url())
+
+
+def test_contribution_is_announced_once_at_the_first_slot_its_speaker_is_on_stage(client):
+    session = SessionFactory(published=True)
+    role = SessionRoleFactory(session=session, contribution="will open the debate.")
+    for start, title in ((time(9, 0), "Panel"), (time(10, 0), "Questions")):
+        slot = AgendaSlotFactory(
+            session=session, start=start, end=time(start.hour, 50), title=title
+        )
+        slot.speakers.add(role.speaker)
+
+    text = visible_text(client.get(session.get_absolute_url()))
+
+    assert text.count("will open the debate.") == 1
+    assert_in_order(text, ["Panel", "will open the debate.", "Questions"])

@@ -1,0 +1,154 @@
+"""Security settings as seen from outside: headers, CSP, deploy checks, login throttling."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from sessions.models import Session
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
+
+
+def test_deploy_checks_report_nothing_with_production_settings():
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")},
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "events.example.org",
+        "HTTPS": "1",
+        "EMAIL_URL": "smtp://mail.example.org:587",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env |= {"ALLOWED_HOSTS": "events.example.org", "DJANGO_SETTINGS_MODULE": "eventsite.settings"}
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT / "tests",  # away from the checkout's git-ignored .env
+        env=env | {"PYTHONPATH": str(ROOT), "DJANGO_READ_DOT_ENV": "0"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+    return Session.objects.get()
+
+
+def test_pages_send_the_security_headers(client, demo):
+    response = client.get(DEMO_URL)
+
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>", re.I)
+INLINE_STYLE = re.compile(r"<style[\s>]|\sstyle\s*=", re.I)
+EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
+OTHER_HOST = re.compile(
+    r'<(?:script|img|iframe)[^>]+src="(?:https?:)?//'
+    r'|<link(?![^>]*rel="(?:canonical|alternate)")[^>]+href="(?:https?:)?//',
+    re.I,
+)
+
+
+def assert_obeys_the_policy(url, response):
+    html = response.text
+    assert response.status_code == 200, url
+    assert "Content-Security-Policy" in response, url
+    assert not INLINE_SCRIPT.search(html), f"inline script on {url}"
+    assert not INLINE_STYLE.search(html), f"inline style on {url}"
+    assert not EVENT_HANDLER.search(html), f"inline event handler on {url}"
+    assert not OTHER_HOST.search(html), f"resource from another host on {url}"
+
+
+def test_every_public_page_obeys_the_content_security_policy(client, demo):
+    urls = ["/", demo.event.get_absolute_url(), DEMO_URL, "/speakers/patryk-pawlak/", "/privacy/"]
+
+    for url in urls:
+        assert_obeys_the_policy(url, client.get(url))
+
+
+def test_every_admin_page_an_organiser_uses_obeys_the_policy(organiser_client, demo):
+    speaker = demo.roles.first().speaker
+    urls = [
+        "/admin/",
+        "/admin/agenda/session/",
+        f"/admin/agenda/session/{demo.pk}/change/",
+        "/admin/agenda/session/add/",
+        f"/admin/agenda/session/{demo.pk}/shift-agenda/",
+        f"/admin/agenda/session/{demo.pk}/paste-agenda/",
+        f"/admin/speakers/speaker/{speaker.pk}/change/",
+        "/admin/agenda/event/",
+    ]
+
+    for url in urls:
+        assert_obeys_the_policy(url, organiser_client.get(url))
+
+
+def login(client, username, password, address):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_repeated_wrong_passwords_lock_out_the_account_and_the_address(db):
+    UserFactory(username="ada", is_staff=True, password="the right one 1815")
+    UserFactory(username="grace", is_staff=True, password="another right one 1906")
+    client = Client()
+
+    for _ in range(4):
+        refused = login(client, "ada", "wrong", "203.0.113.7")
+        assert refused.status_code == 200  # the login form again, with its error
+    fifth = login(client, "ada", "wrong", "203.0.113.7")
+    locked = login(client, "ada", "the right one 1815", "203.0.113.7")
+    from_elsewhere = login(Client(), "ada", "the right one 1815", "198.51.100.20")
+    other_account_here = login(Client(), "grace", "another right one 1906", "203.0.113.7")
+    other_account_elsewhere = login(Client(), "grace", "another right one 1906", "198.51.100.20")
+
+    assert fifth.status_code == 429
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.text
+    assert "locked after too many wrong passwords" in locked.text
+    assert from_elsewhere.status_code == 429  # the account is locked
+    assert other_account_here.status_code == 429  # and so is the address
+    assert other_account_elsewhere.status_code == 302  # everyone else carries on
