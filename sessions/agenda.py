@@ -30,6 +30,8 @@ class Item:
     duration: timedelta | None  # None for a milestone
     elapsed: timedelta  # from the start of the session to the start of this item
     gap_before: timedelta | None  # idle time between the previous item's end and this start
+    gap_from: time | None  # when that idle time begins: the latest end so far
+    gap_starts_at: datetime | None
     moderators: list
     speakers: list
     contributions: list[SessionRole] = field(default_factory=list)
@@ -151,6 +153,15 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
         (role for role in roles if role.contribution),
         key=lambda role: (role.contribution_order, role.order, role.pk),
     )
+    # People on stage in the order the session bills them: speakers as announced,
+    # then co-chairs and moderators; anyone without a role after them, by name.
+    billing = {}
+    for role in sorted(roles, key=lambda r: (r.role != SessionRole.Role.SPEAKER, r.order, r.pk)):
+        billing.setdefault(role.speaker_id, len(billing))
+
+    def billed(persons):
+        return sorted(persons, key=lambda person: billing.get(person.pk, len(billing)))
+
     placed = set()
     origin = session.start_time or (slots[0].start if slots else None)
     items = []
@@ -163,9 +174,10 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
             role for role in contributions if role.speaker_id in on_stage and role.pk not in placed
         ]
         placed.update(role.pk for role in item_contributions)
-        gap = None
+        gap = gap_from = None
         if latest_end is not None and slot.start > latest_end:
             gap = _minutes_between(latest_end, slot.start)
+            gap_from = latest_end
         items.append(
             Item(
                 slot=slot,
@@ -174,8 +186,10 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
                 duration=_minutes_between(slot.start, slot.end) if slot.end else None,
                 elapsed=_minutes_between(origin, slot.start),
                 gap_before=gap,
-                moderators=moderators_of.get(slot.pk, []),
-                speakers=speakers,
+                gap_from=gap_from,
+                gap_starts_at=session.localize(gap_from),
+                moderators=billed(moderators_of.get(slot.pk, [])),
+                speakers=billed(speakers),
                 contributions=item_contributions,
             )
         )

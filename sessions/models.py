@@ -182,6 +182,7 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["event", "order", "pk"]
+        permissions = [("view_runofshow", "Can view the run-of-show")]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "slug"],

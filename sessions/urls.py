@@ -57,3 +57,30 @@ site_urlpatterns = [
     path("robots.txt", public_page(views.robots_txt), name="robots_txt"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
+
+# Staff: the run-of-show and what is printed from it. Imported here, below the
+# public routes, so that this block stays appended and merges cleanly.
+from . import staff_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "events/<slug:event>/<slug:session>/run-of-show/",
+        staff_views.RunOfShowView.as_view(),
+        name="run_of_show",
+    ),
+    path(
+        "events/<slug:event>/<slug:session>/run-of-show/compact/",
+        staff_views.RunOfShowView.as_view(compact=True),
+        name="run_of_show_compact",
+    ),
+    path(
+        "events/<slug:event>/<slug:session>/run-of-show/cards/",
+        staff_views.CueCardsView.as_view(),
+        name="run_of_show_cards",
+    ),
+    path(
+        "events/<slug:event>/<slug:session>/run-of-show.csv",
+        staff_views.RunOfShowCSVView.as_view(),
+        name="run_of_show_csv",
+    ),
+]

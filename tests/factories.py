@@ -32,6 +32,17 @@ class OrganiserFactory(UserFactory):
             self.groups.add(Group.objects.get(name="Organisers"))
 
 
+class EventStaffFactory(UserFactory):
+    """Staff who run the meeting: they may see the run-of-show, not edit in the admin."""
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+
+    @factory.post_generation
+    def event_staff_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Event staff"))
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation

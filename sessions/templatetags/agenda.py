@@ -141,3 +141,17 @@ def utc_offset(aware):
     sign = "+" if minutes > 0 else "-"
     hours, minutes = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+@register.filter(expects_localtime=True)
+def iso_minutes(aware):
+    """An aware datetime for <time datetime>, to the minute, in the template's current zone."""
+    if aware is None:
+        return ""
+    return aware.isoformat(timespec="minutes")
+
+
+@register.filter
+def names(people):
+    """Honorific and name of each person, joined with commas and a final "and"."""
+    return and_join(people)

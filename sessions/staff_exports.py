@@ -1,0 +1,64 @@
+"""Staff-only files made from an agenda (build_agenda): the run-of-show as CSV.
+
+Times and durations are written as the run-of-show page shows them, with the
+same filters, so the printout and the spreadsheet agree to the minute.
+"""
+
+import csv
+
+from .templatetags.agenda import duration, names
+
+RUN_OF_SHOW_COLUMNS = [
+    "Start",
+    "End",
+    "Duration",
+    "Elapsed",
+    "Item",
+    "Led by",
+    "On stage",
+    "Cue",
+    "Technical notes",
+    "Responsible",
+]
+
+# A cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _clock(wall_time):
+    return f"{wall_time:%H:%M}" if wall_time else ""
+
+
+def run_of_show_rows(agenda):
+    """The run-of-show table as rows of text: gaps and milestones as on the page."""
+    for item in agenda.items:
+        if item.gap_before:
+            gap = duration(item.gap_before)
+            yield [_clock(item.gap_from), _clock(item.start), gap, "", f"Gap {gap}"]
+        slot = item.slot
+        yield [
+            _clock(item.start),
+            _clock(item.end),
+            "Milestone" if item.is_milestone else duration(item.duration),
+            duration(item.elapsed),
+            slot.title,
+            names(item.moderators),
+            names(item.speakers),
+            slot.cue,
+            slot.tech_notes,
+            slot.responsible,
+        ]
+    yield ["", "", duration(agenda.total), "", "Total planned length"]
+
+
+def run_of_show_csv(agenda, file):
+    # A byte order mark so that spreadsheet programs read the names as UTF-8.
+    file.write("\ufeff")
+    writer = csv.writer(file)
+    writer.writerow(RUN_OF_SHOW_COLUMNS)
+    writer.writerows([_cell(value) for value in row] for row in run_of_show_rows(agenda))

@@ -1,0 +1,73 @@
+"""Staff pages: the run-of-show (full and for the stage), cue cards and the CSV export.
+
+All of them show the same agenda (build_agenda) to holders of agenda.view_runofshow,
+drafts included. Anonymous visitors are sent to log in; others get 403.
+"""
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.timezone import get_default_timezone, now
+from django.views.generic import TemplateView, View
+
+from . import staff_exports
+from .agenda import build_agenda, session_queryset
+
+
+class RunOfShowMixin(PermissionRequiredMixin):
+    permission_required = "agenda.view_runofshow"
+
+    def get_agenda(self):
+        session = get_object_or_404(
+            session_queryset(), event__slug=self.kwargs["event"], slug=self.kwargs["session"]
+        )
+        return build_agenda(session)
+
+
+class RunOfShowView(RunOfShowMixin, TemplateView):
+    template_name = "agenda/run_of_show.html"
+    compact = False  # the stage's copy: no cue, technical notes or responsible
+
+    def get_context_data(self, **kwargs):
+        agenda = self.get_agenda()
+        session = agenda.session
+        # Printed and changed times read in the session's zone; while that is to be
+        # confirmed, in the server's zone, and the page says which.
+        zone = session.zone or get_default_timezone()
+        return {
+            **super().get_context_data(**kwargs),
+            "agenda": agenda,
+            "session": session,
+            "event": session.event,
+            "compact": self.compact,
+            "zone": zone,
+            "zone_is_session": session.zone is not None,
+            "printed_at": now(),
+            "noindex": True,
+        }
+
+
+class CueCardsView(RunOfShowMixin, TemplateView):
+    template_name = "agenda/cue_cards.html"
+
+    def get_context_data(self, **kwargs):
+        agenda = self.get_agenda()
+        return {
+            **super().get_context_data(**kwargs),
+            "agenda": agenda,
+            "session": agenda.session,
+            "event": agenda.event,
+            "noindex": True,
+        }
+
+
+class RunOfShowCSVView(RunOfShowMixin, View):
+    def get(self, request, *args, **kwargs):
+        agenda = self.get_agenda()
+        filename = f"{agenda.event.slug}_{agenda.session.slug}_run-of-show.csv"
+        response = HttpResponse(
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+        staff_exports.run_of_show_csv(agenda, response)
+        return response

@@ -1,0 +1,91 @@
+"""Browser tests: headless Chromium from Debian's package (scripts/install-browser).
+
+Playwright's own browser download cannot run here, so the launch points at the
+system's chromium. Playwright's sync API runs an event loop in the test's thread;
+Django then refuses ORM calls from that thread unless told that this is safe,
+which it is: the test and the live server use the database one at a time.
+"""
+
+import shutil
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database_before_browser(django_db_setup):
+    """Set up the test database before Playwright starts, and tear it down after."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def allow_sync_orm_beside_playwright():
+    # For the browser test modules only, from before their first test until after
+    # the last one's database flush. Set for the whole process, it would also
+    # reach `manage.py check --deploy` in tests/test_security.py, which rightly
+    # refuses it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: run scripts/install-browser (make test does).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(django_db_setup, live_server):
+    """Pages open relative to pytest-django's live server.
+
+    This also stands in for pytest-playwright's own fallback fixture, which
+    pytest 9 flags as deprecated (a session fixture on a plugin instance).
+    The test database comes first: the live server hands its in-memory SQLite
+    connection to its request threads only if that database exists when it starts.
+    """
+    return live_server.url
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    """A user who holds agenda.view_runofshow directly.
+
+    Not through the "Event staff" group: that group comes from a data migration,
+    and these transactional tests empty the tables after each test. Django's
+    serialized rollback cannot bring it back here: once Playwright runs, Django
+    sees a running event loop in this thread and hands the test a connection
+    other than the one that the test database was set up and serialized with.
+    Permissions themselves are made again after each flush (post_migrate).
+    """
+    user = UserFactory()
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="agenda", codename="view_runofshow")
+    )
+    return user
+
+
+@pytest.fixture
+def log_in(client, live_server):
+    """Log a user in to the live server in the page's browser context."""
+
+    def log_in(page, user):
+        client.force_login(user)
+        page.context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return log_in
