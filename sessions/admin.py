@@ -109,11 +109,34 @@ class SessionRoleInline(admin.TabularInline):
 
 class SessionAdminForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=time_zone_choices, required=False)
+    # The version of the session this form was opened at: a save is refused when
+    # someone else saved the session (or its agenda) in between.
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Session
-        # The admin's fieldsets choose the fields; this form only adds the zone menu.
+        # The admin's fieldsets choose the fields; this form adds the zone menu
+        # and the version it was opened at.
         fields = ["time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].required = True
+            # From the stored row: the history view's "revert" form shows an old copy.
+            stored = Session.objects.filter(pk=self.instance.pk).values_list(
+                "updated_at", flat=True
+            )
+            self.initial["opened_version"] = stored.first().isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            opened = self.cleaned_data.get("opened_version") or ""
+            conflict = services.session_edit_conflict(session=self.instance, opened=opened)
+            if conflict:
+                raise forms.ValidationError(conflict, code="edit_conflict")
+        return cleaned
 
 
 @admin.register(Session)
@@ -140,7 +163,7 @@ class SessionAdmin(SimpleHistoryAdmin):
     actions = ["publish", "unpublish", "duplicate"]
     inlines = [AgendaSlotInline, SessionRoleInline]
     fieldsets = [
-        (None, {"fields": ["event", ("order", "label"), "title", "slug"]}),
+        (None, {"fields": ["event", ("order", "label"), "title", "slug", "opened_version"]}),
         (
             "When and where",
             {

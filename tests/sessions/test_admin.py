@@ -16,8 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def change_form_data(session, slots=(), roles=()):
-    """The POST body of the session's change form, with its two inline formsets."""
+    """The POST body of the session's change form, with its two inline formsets,
+    as a form opened now would send it."""
+    session.refresh_from_db(fields=["updated_at"])
     data = {
+        "opened_version": session.updated_at.isoformat(),
         "event": session.event_id,
         "order": session.order,
         "label": session.label,

@@ -90,7 +90,9 @@ def test_session_history_shows_who_changed_what_and_can_revert(organiser_client,
     revert_page = organiser_client.get(admin_url(demo, f"history/{latest.prev_record.history_id}/"))
     assert "Revert" in revert_page.text
 
-    data["venue"] = revert_page.context["adminform"].form.initial["venue"]
+    form = revert_page.context["adminform"].form
+    data["venue"] = form.initial["venue"]
+    data["opened_version"] = form.initial["opened_version"]
     organiser_client.post(admin_url(demo, f"history/{latest.prev_record.history_id}/"), data)
 
     demo.refresh_from_db()
