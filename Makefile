@@ -1,5 +1,5 @@
 # The commands the README names. Each target is a thin wrapper over scripts/.
-.PHONY: run dev test lint format ci bench
+.PHONY: run dev test lint format ci bench load-test
 
 run:   ## start the site with the demo event (gunicorn, SQLite in data/)
 	scripts/run
@@ -27,3 +27,7 @@ bench: ## throughput and latency of the main pages through gunicorn (see README)
 	scripts/bootstrap
 	command -v wrk >/dev/null || scripts/apt-install wrk
 	.venv/bin/python scripts/benchmark.py
+
+load-test: ## many readers while an organiser saves every second (see README)
+	scripts/bootstrap
+	.venv/bin/python scripts/load_and_edit.py

@@ -1,4 +1,5 @@
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,9 +15,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="organiser")
+        parser.add_argument(
+            "--password-file",
+            type=Path,
+            default=settings.DATA_DIR / "organiser-password",
+            help="Where the password is kept (default: data/organiser-password).",
+        )
 
-    def handle(self, *args, username, **options):
-        password_file = settings.DATA_DIR / "organiser-password"
+    def handle(self, *args, username, password_file, **options):
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
         if created or not password_file.exists():

@@ -1,0 +1,204 @@
+"""Load and edit: many readers of the session page while an organiser saves every second.
+
+gunicorn (4 workers) serves a throwaway copy of the site with the demo event.
+Reader threads fetch the session page for DURATION seconds; meanwhile an organiser
+logs into the admin and, once a second, opens the session's change form and saves
+it with every slot title carrying a new version number, exactly as a browser
+would post it (all fields, both inline formsets).
+
+Each page read must show a whole agenda: every slot title with the same version,
+old or new, never a mix. The run fails (exit 1) on any 5xx, connection error or
+mixed page, and prints its figures.
+
+    make load-test                      # SQLite, the embedded default
+    DATABASE_URL=postgres://... make load-test
+"""
+
+import http.client
+import http.cookiejar
+import os
+import re
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+
+from siteserver import DEMO, prepare, serve, workdir
+
+PORT = 8711
+DURATION = float(os.environ.get("LOAD_SECONDS", "30"))
+READERS = int(os.environ.get("LOAD_READERS", "16"))
+VERSIONED = re.compile(r"^(?P<title>.*?) v(?P<version>\d+)$")
+AGENDA_TITLE = re.compile(r'<h3 class="agenda-title">(.*?)(?:<span|</h3>)')
+
+
+class Tally:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reads = self.server_errors = self.connection_errors = self.mixed = 0
+        self.versions_seen = set()
+        self.latencies = []
+
+    def add(self, **counts):
+        with self.lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+
+def reader(tally, stop):
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            connection.request("GET", DEMO)
+            response = connection.getresponse()
+            body = response.read().decode()
+        except OSError:
+            tally.add(connection_errors=1)
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+            continue
+        elapsed = time.perf_counter() - started
+        if response.status >= 500:
+            tally.add(reads=1, server_errors=1)
+            continue
+        versions = {agenda_version(title) for title in AGENDA_TITLE.findall(body)}
+        with tally.lock:
+            tally.reads += 1
+            tally.latencies.append(elapsed)
+            tally.versions_seen.update(versions)
+            if len(versions) != 1:
+                tally.mixed += 1
+
+
+def agenda_version(title):
+    match = VERSIONED.match(title)
+    return int(match["version"]) if match else 0
+
+
+class FormReader(HTMLParser):
+    """The fields a browser would submit from the admin's change form."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self._select, self._textarea = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind not in ("submit", "button", "file", "image"):
+                self.fields.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields.append((self._select, attrs.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self.fields.append(tuple(self._textarea))
+            self._textarea = None
+
+
+class Organiser:
+    def __init__(self, username, password):
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        self.base = f"http://127.0.0.1:{PORT}"
+        login = self.form("/admin/login/")
+        self.post("/admin/login/", [*login, ("username", username), ("password", password)])
+        self.change_url = self.find_session_change_url()
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=10) as response:
+            return response.read().decode()
+
+    def post(self, path, fields):
+        data = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(
+            self.base + path, data=data, headers={"Referer": self.base + path}
+        )
+        with self.opener.open(request, timeout=10) as response:
+            return response.url, response.read().decode()
+
+    def form(self, path):
+        parser = FormReader()
+        parser.feed(self.get(path))
+        return parser.fields
+
+    def find_session_change_url(self):
+        listing = self.get("/admin/agenda/session/?q=International+Cooperation")
+        return re.search(r'href="(/admin/agenda/session/\d+/change/)', listing).group(1)
+
+    def save_version(self, version):
+        fields = []
+        for name, value in self.form(self.change_url):
+            if re.fullmatch(r"slots-\d+-title", name) and value:
+                match = VERSIONED.match(value)
+                value = f"{match['title'] if match else value} v{version}"
+            fields.append((name, value))
+        fields.append(("_continue", "Save and continue editing"))
+        _, body = self.post(self.change_url, fields)
+        if "errornote" in body:
+            raise SystemExit(
+                f"the admin refused edit {version}: {re.findall(r'errorlist[^>]*>(.*?)</', body)}"
+            )
+
+
+def main():
+    with workdir() as work:
+        password_file = work / "organiser-password"
+        env = prepare(work, ["ensure_organiser", "--password-file", str(password_file)])
+        with serve(env, PORT, workers=4):
+            organiser = Organiser("organiser", password_file.read_text().strip())
+            tally, stop = Tally(), threading.Event()
+            threads = [threading.Thread(target=reader, args=(tally, stop)) for _ in range(READERS)]
+            for thread in threads:
+                thread.start()
+            edits, started = 0, time.monotonic()
+            while time.monotonic() - started < DURATION:
+                tick = time.monotonic()
+                edits += 1
+                organiser.save_version(edits)
+                time.sleep(max(0.0, 1 - (time.monotonic() - tick)))
+            stop.set()
+            for thread in threads:
+                thread.join()
+    report(tally, edits)
+    failed = tally.server_errors or tally.connection_errors or tally.mixed
+    sys.exit(1 if failed else 0)
+
+
+def report(tally, edits):
+    latencies = sorted(tally.latencies)
+    p50 = statistics.median(latencies) * 1000 if latencies else 0
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0
+    print(
+        f"{DURATION:.0f} s, {READERS} readers, gunicorn 4 workers, "
+        f"{os.environ.get('DATABASE_URL', 'SQLite').split(':')[0]}\n"
+        f"edits saved through the admin: {edits}\n"
+        f"page reads: {tally.reads} ({tally.reads / DURATION:.0f}/s), "
+        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms\n"
+        f"agenda versions seen by readers: {len(tally.versions_seen)}\n"
+        f"5xx: {tally.server_errors}, connection errors: {tally.connection_errors}, "
+        f"pages mixing two versions: {tally.mixed}"
+    )
+
+
+if __name__ == "__main__":
+    main()

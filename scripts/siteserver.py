@@ -1,0 +1,94 @@
+"""A throwaway copy of the site served by gunicorn, for the benchmark and the load test.
+
+Everything lives in a temporary folder (SQLite database, static files, cache);
+the checkout's own data/ is never touched.
+"""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEMO = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
+
+
+def prepare(work, *commands):
+    """Environment of a production-like site in `work`, migrated, with the demo loaded
+    (dated, so that it has a calendar file)."""
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{work / 'db.sqlite3'}"),
+        "STATIC_ROOT": str(work / "static"),
+        "CACHE_URL": os.environ.get("CACHE_URL", f"filecache://{work / 'cache'}"),
+        "GUNICORN_ACCESS_LOG": "",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_READ_DOT_ENV": "0",
+    }
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["load_demo", "-v0", "--date", "2026-06-01", "--time-zone", "Europe/London"],
+        ["collectstatic", "--noinput", "-v0"],
+        *commands,
+    ):
+        subprocess.run(
+            [PYTHON, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return env
+
+
+@contextmanager
+def workdir():
+    with tempfile.TemporaryDirectory(prefix="eventsite-") as path:
+        yield Path(path)
+
+
+@contextmanager
+def serve(env, port, workers=2):
+    """gunicorn with the repository's configuration on 127.0.0.1:`port`."""
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+         "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "eventsite.wsgi"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(150):
+            if status(port, "/robots.txt") == 200:
+                break
+            time.sleep(0.1)
+        else:
+            raise SystemExit(f"gunicorn on port {port} did not start")
+        yield server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def fetch(port, path):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+        return response.read().decode()
+
+
+def status(port, path):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
