@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 
 from siteserver import DEMO, fetch, prepare, serve, status, workdir
 
@@ -44,7 +45,27 @@ def main():
                 for name, port, path in targets
                 if status(port, path) == 200
             ]
+            weight = page_weight(8701, DEMO)
     report(results)
+    print("\nSession page weight, as a browser asking for brotli receives it:\n")
+    print("| resource | bytes |\n|---|---:|")
+    for path, size in weight:
+        print(f"| {path} | {size:,} |")
+    print(f"| total | {sum(size for _, size in weight):,} |")
+
+
+def page_weight(port, path):
+    """Bytes on the wire for the page and everything it loads (stylesheets, scripts, images)."""
+    html = fetch(port, path)
+    assets = re.findall(r'<(?:link rel="stylesheet"|script|img)[^>]+(?:href|src)="(/[^"]+)"', html)
+    weights = []
+    for asset in [path, *assets]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{asset}", headers={"Accept-Encoding": "br, gzip"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            weights.append((asset, len(response.read())))
+    return weights
 
 
 def measure(port, path):
