@@ -123,6 +123,7 @@ class Organiser:
         login = self.form("/admin/login/")
         self.post("/admin/login/", [*login, ("username", username), ("password", password)])
         self.change_url = self.find_session_change_url()
+        self.next_form = None
 
     def get(self, path):
         with self.opener.open(self.base + path, timeout=10) as response:
@@ -136,9 +137,9 @@ class Organiser:
         with self.opener.open(request, timeout=10) as response:
             return response.url, response.read().decode()
 
-    def form(self, path):
+    def form(self, path=None, html=None):
         parser = FormReader()
-        parser.feed(self.get(path))
+        parser.feed(html if html is not None else self.get(path))
         return parser.fields
 
     def find_session_change_url(self):
@@ -146,14 +147,18 @@ class Organiser:
         return re.search(r'href="(/admin/agenda/session/\d+/change/)', listing).group(1)
 
     def save_version(self, version):
+        """Save the form as last shown; "Save and continue" shows it again for the next edit."""
+        if self.next_form is None:
+            self.next_form = self.form(self.change_url)
         fields = []
-        for name, value in self.form(self.change_url):
+        for name, value in self.next_form:
             if re.fullmatch(r"slots-\d+-title", name) and value:
                 match = VERSIONED.match(value)
                 value = f"{match['title'] if match else value} v{version}"
             fields.append((name, value))
         fields.append(("_continue", "Save and continue editing"))
         _, body = self.post(self.change_url, fields)
+        self.next_form = self.form(html=body)
         if "errornote" in body:
             raise SystemExit(
                 f"the admin refused edit {version}: {re.findall(r'errorlist[^>]*>(.*?)</', body)}"
