@@ -1,15 +1,8 @@
 import pytest
-from django.core.cache import cache
 
 from tests.factories import RequestSettingsFactory, SessionFactory
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
+# Rate-limit counters live in the cache: tests/conftest.py empties it around every test.
 
 
 @pytest.fixture
