@@ -128,3 +128,24 @@ class ParticipantRequestFactory(factory.django.DjangoModelFactory):
     expertise = "law"
     motivation = "I work on this."
     consent_at = factory.LazyFunction(timezone.now)
+
+
+def fill_agenda(session, count, *, first=time(0, 0), every=2, length=1, people=(), **fields):
+    """`count` slots of `length` minutes, one every `every` minutes from `first`, with
+    `people` on stage and the first of them moderating: agendas of any size for
+    query-count and print tests."""
+    start = first.hour * 60 + first.minute
+    slots = []
+    for number in range(count):
+        minute = start + number * every
+        slot = AgendaSlotFactory(
+            session=session,
+            start=time(minute // 60, minute % 60),
+            end=time((minute + length) // 60, (minute + length) % 60),
+            **fields,
+        )
+        if people:
+            slot.speakers.add(*people)
+            slot.moderators.add(people[0])
+        slots.append(slot)
+    return slots

@@ -17,6 +17,7 @@ from tests.factories import (
     EventFactory,
     SessionFactory,
     SessionRoleFactory,
+    fill_agenda,
 )
 
 pytestmark = pytest.mark.django_db
@@ -413,15 +414,7 @@ def build_event(slot_count, sessions=3):
             start_time=time(0, 0),
             end_time=time(23, 59),
         )
-        for index in range(slot_count):
-            minute = index * 2
-            slot = AgendaSlotFactory(
-                session=session,
-                start=time(minute // 60, minute % 60),
-                end=time((minute + 1) // 60, (minute + 1) % 60),
-            )
-            slot.speakers.add(*speakers)
-            slot.moderators.add(speakers[0])
+        fill_agenda(session, slot_count, people=speakers)
         for order, speaker in enumerate(speakers):
             SessionRoleFactory(session=session, speaker=speaker, order=order)
         session.changes.create(kind="when", description="Moved.")

@@ -14,6 +14,7 @@ from tests.factories import (
     SessionFactory,
     SessionRoleFactory,
     SpeakerFactory,
+    fill_agenda,
 )
 
 pytestmark = pytest.mark.django_db
@@ -305,15 +306,7 @@ def test_html_and_script_in_every_text_field_come_out_escaped(client):
 def build_session(slot_count):
     session = SessionFactory(published=True, start_time=time(0, 0), end_time=time(23, 59))
     speakers = [AffiliationFactory().speaker for _ in range(3)]
-    for number in range(slot_count):
-        minute = number * 2
-        slot = AgendaSlotFactory(
-            session=session,
-            start=time(minute // 60, minute % 60),
-            end=time((minute + 1) // 60, (minute + 1) % 60),
-        )
-        slot.speakers.add(*speakers)
-        slot.moderators.add(speakers[0])
+    fill_agenda(session, slot_count, people=speakers)
     for order, speaker in enumerate(speakers):
         SessionRoleFactory(session=session, speaker=speaker, order=order, contribution="will talk")
     return session, speakers[0]
