@@ -1,39 +1,20 @@
 """WCAG 2.2 A/AA with axe-core, reflow and the keyboard, in Debian's chromium.
 
-The pages carry the demo event with what the seed page leaves open filled in (a
-date, a time zone, requests for a place open), so that every part a participant
-can meet is on them: the calendar link, the request button, the changes since
-publication, times with their UTC offsets.
+The pages carry the demo event with a date, a time zone and requests open
+(the demo_session fixture), so every part a participant can meet is on them.
 """
 
 import itertools
 import re
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
-from participants.models import RequestSettings
-from sessions.models import Session
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import ParticipantRequestFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_session():
-    call_command("load_demo", verbosity=0)
-    session = Session.objects.select_related("event").get()
-    session.date = timezone.localdate() + timedelta(days=30)
-    session.time_zone = "Europe/Vienna"
-    session.venue = "Vienna International Centre, Board Room D"
-    session.save()
-    RequestSettings.objects.create(session=session, requests_open=True)
-    return session
 
 
 def session_url(session, name):
