@@ -1,5 +1,5 @@
 # The commands the README names. Each target is a thin wrapper over scripts/.
-.PHONY: run dev test lint format ci bench
+.PHONY: run dev test lint format ci bench screenshots
 
 run:   ## start the site with the demo event (gunicorn, SQLite in data/)
 	scripts/run
@@ -27,3 +27,8 @@ bench: ## throughput and latency of the main pages through gunicorn (see README)
 	scripts/bootstrap
 	command -v wrk >/dev/null || scripts/apt-install wrk
 	.venv/bin/python scripts/benchmark.py
+
+screenshots: ## docs/screenshots/: the session page on a phone and a desktop, the printed run-of-show
+	scripts/bootstrap
+	scripts/install-browser
+	.venv/bin/python scripts/screenshots.py
