@@ -1,5 +1,5 @@
 # The commands the README names. Each target is a thin wrapper over scripts/.
-.PHONY: run dev test lint format ci bench load-test
+.PHONY: run dev test lint format ci bench load-test screenshots
 
 run:   ## start the site with the demo event (gunicorn, SQLite in data/)
 	scripts/run
@@ -31,3 +31,8 @@ bench: ## throughput and latency of the main pages through gunicorn (see README)
 load-test: ## many readers while an organiser saves every second (see README)
 	scripts/bootstrap
 	.venv/bin/python scripts/load_and_edit.py
+
+screenshots: ## docs/screenshots/: the session page on a phone and a desktop, the printed run-of-show
+	scripts/bootstrap
+	scripts/install-browser
+	.venv/bin/python scripts/screenshots.py

@@ -23,6 +23,9 @@ from .models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole, time
 class EventAdmin(SimpleHistoryAdmin):
     list_display = ["title", "organiser", "session_count", "updated_at"]
     search_fields = ["title", "description", "organiser"]
+    # Explicit, not the model's Meta.ordering: the annotated count's GROUP BY drops
+    # that, and the autocomplete boxes that use this admin would page unordered.
+    ordering = ["title", "pk"]
     prepopulated_fields = {"slug": ["title"]}
 
     def get_queryset(self, request):
@@ -156,6 +159,9 @@ class SessionAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "event", "house_rule", ("date", admin.EmptyFieldListFilter)]
     list_select_related = ("event",)
     search_fields = ["title", "label", "event__title", "venue"]
+    # Explicit, not the model's Meta.ordering: the annotated count's GROUP BY drops
+    # that, and the autocomplete boxes that use this admin would page unordered.
+    ordering = ["event__title", "order", "pk"]
     date_hierarchy = "date"
     autocomplete_fields = ["event"]
     prepopulated_fields = {"slug": ["title"]}

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.db.models.functions import Lower
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Affiliation, Organisation, Speaker
@@ -11,6 +12,9 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_select_related = ("parent",)
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["parent"]
+    # Explicit, not the model's Meta.ordering: the annotated count's GROUP BY drops
+    # that, and the autocomplete boxes that use this admin would page unordered.
+    ordering = ["name", "pk"]
 
     def get_queryset(self, request):
         return (
@@ -41,6 +45,9 @@ class SpeakerAdmin(SimpleHistoryAdmin):
         "affiliations__organisation__short_name",
     ]
     prepopulated_fields = {"slug": ["name"]}
+    # Explicit, not the model's Meta.ordering: the annotated count's GROUP BY drops
+    # that, and the autocomplete boxes that use this admin would page unordered.
+    ordering = [Lower("name"), "pk"]
     fields = ["honorific", "name", "slug", "bio"]
     inlines = [AffiliationInline]
 

@@ -1,7 +1,13 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
 
+from participants.models import RequestSettings
+from sessions.models import Session
 from tests.factories import OrganiserFactory, UserFactory
 
 
@@ -33,3 +39,22 @@ def viewer_client(client, db):
     )
     client.force_login(viewer)
     return client
+
+
+@pytest.fixture
+def demo_session():
+    """The demo session with what the seed page leaves open filled in.
+
+    A date, a time zone and a venue (so the calendar link, UTC offsets and the
+    changes since publication appear) and requests for a place open: every part
+    of the pages that a participant can meet. Needs database access from the test
+    (django_db, transactional or not).
+    """
+    call_command("load_demo", verbosity=0)
+    session = Session.objects.select_related("event").get()
+    session.date = timezone.localdate() + timedelta(days=30)
+    session.time_zone = "Europe/Vienna"
+    session.venue = "Vienna International Centre, Board Room D"
+    session.save()
+    RequestSettings.objects.create(session=session, requests_open=True)
+    return session

@@ -7,6 +7,7 @@ which it is: the test and the live server use the database one at a time.
 """
 
 import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -89,3 +90,45 @@ def log_in(client, live_server):
         )
 
     return log_in
+
+
+# ---- Accessibility: axe-core from node_modules/ (scripts/install-node-tools) ----
+
+AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules the site promises to meet.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+AXE_RUN = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}}).then(
+    result => result.violations.map(rule => ({
+        rule: rule.id,
+        help: rule.help,
+        nodes: rule.nodes.map(node => node.target.join(" ") + ": " + node.failureSummary),
+    }))
+)"""
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE_PATH.exists():
+        pytest.fail("axe-core is not installed: run scripts/install-node-tools (make test does).")
+    return AXE_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe_violations(axe_source):
+    """The WCAG 2.2 A/AA violations that axe-core finds on the page as it is now.
+
+    axe is evaluated through the DevTools protocol (page.evaluate), which page
+    CSP does not govern. page.add_script_tag(path=...) would insert an inline
+    <script> and our CSP (script-src 'self' plus a nonce) rightly blocks it; a
+    context with bypass_csp=True would also switch CSP off for the page's own
+    scripts and styles, so axe would judge a page that users never get.
+    """
+
+    def violations(page):
+        page.evaluate(axe_source)
+        return page.evaluate(AXE_RUN, WCAG_TAGS)
+
+    return violations

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from participants.admin import places_summary
 from participants.models import ParticipantRequest, RequestSettings
-from tests.factories import ParticipantRequestFactory, UserFactory
+from tests.factories import ParticipantRequestFactory, RequestSettingsFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,22 @@ def test_staff_without_participant_permissions_cannot_open_requests_in_the_admin
     client.force_login(UserFactory(is_staff=True))
 
     assert client.get(reverse(CHANGELIST)).status_code == 403
+
+
+def test_session_autocomplete_for_request_settings_answers_in_order(admin_client):
+    # SessionAdmin annotates a count (GROUP BY drops Meta.ordering); unordered
+    # autocomplete pages warn, and the test settings make warnings errors.
+    RequestSettingsFactory(session__title="Session on evidence")
+
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "participants",
+            "model_name": "requestsettings",
+            "field_name": "session",
+            "term": "evidence",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Session on evidence" in response.json()["results"][0]["text"]

@@ -69,7 +69,9 @@ def test_moving_a_published_session_is_recorded_and_shown_with_its_time(client):
     assert "Changes since publication" in page.text
     assert change.description in page.text
     local = change.changed_at.astimezone(session.zone)
-    assert f'<time datetime="{local.isoformat()}">{local:%-d %B %Y, %H:%M}</time>' in page.text
+    # To the minute, as shown: HTML allows at most three digits of a second.
+    machine = local.isoformat(timespec="minutes")
+    assert f'<time datetime="{machine}">{local:%-d %B %Y, %H:%M}</time>' in page.text
     assert "Times of the changes are in Europe/Vienna." in page.text
 
 
