@@ -129,7 +129,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "admin:login"
+# The site's own login: event staff without staff status cannot use the admin's.
+LOGIN_URL = "login"
+LOGOUT_REDIRECT_URL = "agenda:home"
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login attempt while the account or the address is locked out.

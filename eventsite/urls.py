@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from participants.urls import site_urlpatterns as participants_site_urlpatterns
@@ -10,6 +11,14 @@ admin.site.index_title = "Events, sessions and people"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Staff who are not organisers (the "Event staff" group) log in here: the admin's
+    # own login only lets in accounts with staff status.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("sessions.urls")),
     path("", include("participants.urls")),
     *site_urlpatterns,

@@ -56,6 +56,7 @@ def test_every_page_is_valid_html(client, demo_session, tmp_path):
         "speaker": reverse("speaker", args=["nnenna-ifeanyi-ajufo"]),
         "privacy": reverse("privacy"),
         "request-form": reverse("participants:request", args=args),
+        "login": reverse("login"),
     }
     for_staff = {
         "run-of-show": reverse("agenda:run_of_show", args=args),

@@ -100,7 +100,14 @@ def assert_obeys_the_policy(url, response):
 
 
 def test_every_public_page_obeys_the_content_security_policy(client, demo):
-    urls = ["/", demo.event.get_absolute_url(), DEMO_URL, "/speakers/patryk-pawlak/", "/privacy/"]
+    urls = [
+        "/",
+        demo.event.get_absolute_url(),
+        DEMO_URL,
+        "/speakers/patryk-pawlak/",
+        "/privacy/",
+        "/accounts/login/",
+    ]
 
     for url in urls:
         assert_obeys_the_policy(url, client.get(url))
@@ -152,3 +159,24 @@ def test_repeated_wrong_passwords_lock_out_the_account_and_the_address(db):
     assert from_elsewhere.status_code == 429  # the account is locked
     assert other_account_here.status_code == 429  # and so is the address
     assert other_account_elsewhere.status_code == 302  # everyone else carries on
+
+
+def test_event_staff_without_staff_status_log_in_on_the_site_and_reach_the_run_of_show(demo):
+    from django.contrib.auth.models import Group
+
+    member = UserFactory(username="stagehand", password="a long pass phrase 2026")
+    member.groups.add(Group.objects.get(name="Event staff"))
+    run_of_show = DEMO_URL + "run-of-show/"
+    client = Client()
+
+    sent_to_log_in = client.get(run_of_show)
+    logged_in = client.post(
+        sent_to_log_in["Location"],
+        {"username": "stagehand", "password": "a long pass phrase 2026", "next": run_of_show},
+        follow=True,
+    )
+
+    assert sent_to_log_in["Location"].startswith("/accounts/login/")
+    assert logged_in.redirect_chain[-1][0] == run_of_show
+    assert "Closing remarks" in logged_in.text
+    assert client.get("/admin/").status_code == 302  # the admin stays closed to them

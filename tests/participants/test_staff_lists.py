@@ -46,7 +46,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, selection, url):
     response = client.get(url(selection))
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/?next=")
+    assert response["Location"].startswith("/accounts/login/?next=")
 
 
 @pytest.mark.parametrize("url", [sign_in_url, csv_url])

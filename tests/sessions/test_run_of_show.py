@@ -118,7 +118,7 @@ def test_staff_pages_send_anonymous_visitors_to_log_in(client, name):
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+    assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
 @pytest.mark.parametrize("name", STAFF_URLS)
