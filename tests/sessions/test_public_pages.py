@@ -359,3 +359,10 @@ def test_contribution_is_announced_once_at_the_first_slot_its_speaker_is_on_stag
 
     assert text.count("will open the debate.") == 1
     assert_in_order(text, ["Panel", "will open the debate.", "Questions"])
+
+
+def test_session_page_leads_back_to_its_event_from_the_site_navigation(client, demo):
+    response = client.get(DEMO_URL)
+
+    nav = response.text.split('<nav aria-label="Site">', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/events/engaging-civil-society-cybercrime/">' in nav
