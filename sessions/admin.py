@@ -14,6 +14,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from eventsite.admin_guards import AdminGuardsMixin
+
 from . import backup, rules, services
 from .caching import bump_content_version
 from .forms import AgendaPasteForm, AgendaShiftForm
@@ -41,7 +43,7 @@ class EventImportForm(forms.Form):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(AdminGuardsMixin, SimpleHistoryAdmin):
     list_display = ["title", "organiser", "session_count", "updated_at"]
     search_fields = ["title", "description", "organiser"]
     prepopulated_fields = {"slug": ["title"]}
@@ -167,7 +169,7 @@ class AgendaSlotFormSet(BaseInlineFormSet):
             raise forms.ValidationError(summary, code="agenda")
 
 
-class AgendaSlotInline(admin.TabularInline):
+class AgendaSlotInline(AdminGuardsMixin, admin.TabularInline):
     model = AgendaSlot
     formset = AgendaSlotFormSet
     fields = [
@@ -193,7 +195,7 @@ class AgendaSlotInline(admin.TabularInline):
     }
 
 
-class SessionRoleInline(admin.TabularInline):
+class SessionRoleInline(AdminGuardsMixin, admin.TabularInline):
     model = SessionRole
     fields = ["speaker", "role", "order", "shown_as", "contribution", "contribution_order"]
     autocomplete_fields = ["speaker", "shown_as"]
@@ -212,7 +214,7 @@ class SessionAdminForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(AdminGuardsMixin, SimpleHistoryAdmin):
     form = SessionAdminForm
     list_display = [
         "__str__",
