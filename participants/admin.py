@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
+from eventsite.admin_guards import AdminGuardsMixin
+
 from .models import ParticipantRequest, RequestSettings
 from .services import participant_requests_set_status
 
@@ -63,7 +65,7 @@ def selected_in_session():
 
 
 @admin.register(RequestSettings)
-class RequestSettingsAdmin(admin.ModelAdmin):
+class RequestSettingsAdmin(AdminGuardsMixin, admin.ModelAdmin):
     list_display = ["session", "event", "requests_open", "closes_on", "places", "requests_link"]
     list_editable = ["requests_open", "closes_on"]
     list_filter = ["requests_open", "session__event"]
@@ -104,7 +106,7 @@ class RequestSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParticipantRequest)
-class ParticipantRequestAdmin(admin.ModelAdmin):
+class ParticipantRequestAdmin(AdminGuardsMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "email",

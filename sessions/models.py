@@ -255,6 +255,10 @@ class Session(models.Model):
         return [item.strip() for item in self.fields_of_expertise.split(",") if item.strip()]
 
     def clean(self):
+        try:
+            self.zone  # noqa: B018
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return  # not a zone at all: validate_time_zone names the problem on the field
         errors = {}
         for field in ("start_time", "end_time"):
             wall_time = getattr(self, field)

@@ -3,11 +3,13 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from simple_history.admin import SimpleHistoryAdmin
 
+from eventsite.admin_guards import AdminGuardsMixin
+
 from .models import Affiliation, Organisation, Speaker
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(AdminGuardsMixin, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "parent", "people"]
     list_select_related = ("parent",)
     search_fields = ["name", "short_name"]
@@ -28,7 +30,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         return obj.people_count
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(AdminGuardsMixin, admin.TabularInline):
     model = Affiliation
     fields = ["order", "position", "unit", "organisation"]
     autocomplete_fields = ["organisation"]
@@ -36,7 +38,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(AdminGuardsMixin, SimpleHistoryAdmin):
     list_display = ["name", "honorific", "affiliations_summary", "sessions"]
     search_fields = [
         "name",

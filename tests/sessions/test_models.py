@@ -180,3 +180,14 @@ def test_publish_stamps_the_first_publication_only():
 
     assert session.is_published
     assert session.published_at == first
+
+
+def test_full_clean_names_an_unknown_time_zone_instead_of_crashing(db):
+    session = SessionFactory.build(
+        event=EventFactory(), date=date(2026, 3, 29), time_zone="Mars/Olympus"
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        session.full_clean()
+
+    assert list(caught.value.message_dict) == ["time_zone"]
