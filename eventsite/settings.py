@@ -66,6 +66,8 @@ MIDDLEWARE = [
     # ETag on every page and 304 for a repeat request. Near the top, so it sees the
     # response as the other middleware left it.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions, CSRF and auth: a cached public page skips all of them.
+    "sessions.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -95,17 +95,23 @@ def session_queryset():
     return Session.objects.select_related("event").fetch_mode(models.FETCH_RAISE)
 
 
-def build_agendas(sessions) -> list[Agenda]:
+# Slot fields for staff eyes only. Public agendas do not even load them: with
+# FETCH_RAISE, a public page or export that reached for one would fail its tests.
+STAFF_ONLY_FIELDS = ("cue", "tech_notes", "responsible")
+
+
+def build_agendas(sessions, *, staff=False) -> list[Agenda]:
     """The agendas of many sessions (an event's calendar or schedule) in seven
     queries, however many sessions, slots and people there are."""
     sessions = list(sessions.select_related("event").fetch_mode(models.FETCH_RAISE))
-    parts = _AgendaParts([session.pk for session in sessions])
+    parts = _AgendaParts([session.pk for session in sessions], staff=staff)
     return [parts.shape(session) for session in sessions]
 
 
-def build_agenda(session: Session) -> Agenda:
-    """One session's agenda in six queries, whatever its length."""
-    return _AgendaParts([session.pk]).shape(session)
+def build_agenda(session: Session, *, staff=False) -> Agenda:
+    """One session's agenda in six queries, whatever its length. `staff=True`
+    loads the run-of-show's staff-only fields too."""
+    return _AgendaParts([session.pk], staff=staff).shape(session)
 
 
 class _AgendaParts:
@@ -113,11 +119,12 @@ class _AgendaParts:
     affiliations of some sessions, each read once; a person on stage in many
     slots (or sessions) is one object."""
 
-    def __init__(self, session_ids):
+    def __init__(self, session_ids, *, staff):
         raise_ = models.FETCH_RAISE
-        self.slots = _group(
-            AgendaSlot.objects.filter(session__in=session_ids).for_agenda().fetch_mode(raise_)
-        )
+        slots = AgendaSlot.objects.filter(session__in=session_ids).for_agenda()
+        if not staff:
+            slots = slots.defer(*STAFF_ONLY_FIELDS, "created_at")
+        self.slots = _group(slots.fetch_mode(raise_))
         roles = SessionRole.objects.filter(session__in=session_ids).select_related("shown_as")
         self.roles = _group(roles.order_by("role", "order", "pk").fetch_mode(raise_))
         moderator_links = _links(AgendaSlot.moderators.through, session_ids)

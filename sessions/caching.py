@@ -1,6 +1,7 @@
 """The public page cache: shared by every worker, invalidated by one version stamp.
 
-Anonymous GET responses of public pages are kept in the default cache (files in
+Views wrapped in public_page() are public; PublicPageCacheMiddleware keeps their
+anonymous GET responses in the default cache (files in
 data/cache on one machine, Redis across machines) under a key that includes the
 current *content version*. Any saved change to events, sessions, slots, roles or
 people replaces the version once its transaction commits, so the very next
@@ -15,10 +16,11 @@ import hashlib
 import uuid
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 VERSION_KEY = "public-content-version"
 PAGE_TIMEOUT = 24 * 60 * 60
@@ -47,23 +49,46 @@ def _page_key(request, version):
 
 
 def public_page(view):
-    """Serve anonymous GET and HEAD requests of `view` from the shared cache."""
+    """Mark `view` as public: PublicPageCacheMiddleware may keep its anonymous responses."""
 
     @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-            return _revalidate(view(request, *args, **kwargs))
+    def public_view(request, *args, **kwargs):
+        request.public_page = True
+        return _revalidate(view(request, *args, **kwargs))
+
+    return public_view
+
+
+class PublicPageCacheMiddleware:
+    """Answers anonymous GET and HEAD requests for public pages from the shared cache.
+
+    It sits high in MIDDLEWARE, so a cached page skips sessions, CSRF, auth and
+    the view itself; what it stores is the response as the middleware below left
+    it (CSP and other headers included, ETag computed once). A request that
+    carries a session cookie may come from a logged-in organiser and always goes
+    through: organisers see drafts and staff links, and never the public copy.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return self.get_response(request)
         key = _page_key(request, content_version())
         response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response = response.render()
-            if response.status_code in CACHED_STATUSES and not response.cookies:
-                cache.set(key, response, PAGE_TIMEOUT)
-        return _revalidate(response)
-
-    return cached_view
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if (
+            getattr(request, "public_page", False)
+            and response.status_code in CACHED_STATUSES
+            and not response.streaming
+            and not response.cookies
+        ):
+            set_response_etag(response)
+            cache.set(key, response, PAGE_TIMEOUT)
+        return response
 
 
 def _revalidate(response):

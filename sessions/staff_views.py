@@ -21,7 +21,7 @@ class RunOfShowMixin(PermissionRequiredMixin):
         session = get_object_or_404(
             session_queryset(), event__slug=self.kwargs["event"], slug=self.kwargs["session"]
         )
-        return build_agenda(session)
+        return build_agenda(session, staff=True)
 
 
 class RunOfShowView(RunOfShowMixin, TemplateView):
