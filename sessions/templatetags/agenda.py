@@ -61,6 +61,12 @@ def clock(wall_time, aware=None):
     """A wall-clock time in a <time> element: the full instant when it is known."""
     if wall_time is None:
         return ""
+    return _clock(wall_time, aware)
+
+
+@lru_cache(maxsize=4096)
+def _clock(wall_time, aware):
+    # Each time of an agenda is shown twice (one item's end, the next one's start).
     machine = aware.isoformat(timespec="minutes") if aware else f"{wall_time:%H:%M}"
     return format_html('<time datetime="{}">{}</time>', machine, f"{wall_time:%H:%M}")
 
