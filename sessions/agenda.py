@@ -137,9 +137,8 @@ class _AgendaParts:
             .filter(pk__in=wanted)
             .fetch_mode(raise_)
         }
-        rank = {pk: index for index, pk in enumerate(people)}  # people's own order: by name
-        self.moderators_of = _people_by_slot(moderator_links, people, rank)
-        self.speakers_of = _people_by_slot(speaker_links, people, rank)
+        self.moderators_of = _people_by_slot(moderator_links, people)
+        self.speakers_of = _people_by_slot(speaker_links, people)
         for group in self.roles.values():
             for role in group:
                 role.speaker = people[role.speaker_id]
@@ -155,7 +154,6 @@ class _AgendaParts:
 
 
 def _shape(session, slots, roles, moderators_of, speakers_of):
-
     contributions = sorted(
         (role for role in roles if role.contribution),
         key=lambda role: (role.contribution_order, role.order, role.pk),
@@ -233,10 +231,10 @@ def _links(through, session_ids):
     )
 
 
-def _people_by_slot(links, people, rank):
+def _people_by_slot(links, people):
+    """Each slot's people in the order they were read (by name); _shape() bills them."""
+    rank = {pk: index for index, pk in enumerate(people)}
     by_slot = {}
-    for slot_id, person_id in links:
+    for slot_id, person_id in sorted(links, key=lambda link: rank[link[1]]):
         by_slot.setdefault(slot_id, []).append(people[person_id])
-    for group in by_slot.values():
-        group.sort(key=lambda person: rank[person.pk])
     return by_slot
