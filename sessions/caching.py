@@ -15,6 +15,7 @@ must call bump_content_version() themselves.
 import hashlib
 import uuid
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,7 +25,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers, set_resp
 
 VERSION_KEY = "public-content-version"
 PAGE_TIMEOUT = 24 * 60 * 60
-CACHED_STATUSES = {200, 404}
+# Only pages that exist: caching 404s would let anyone fill the cache with made-up
+# addresses, and a 404 costs a single query anyway.
+CACHED_STATUSES = {200}
 
 
 def content_version():
@@ -40,8 +43,15 @@ def bump_content_version():
     transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
 
 
+# The only query parameter a public page reads (the sitemap's page number). Others,
+# such as the utm_* tags of an invitation email, do not change the page, so they
+# share its cached copy instead of filling the cache with one copy per link.
+PAGE_PARAMETERS = {"p"}
+
+
 def _page_key(request, version):
-    address = f"{request.get_host()}{request.get_full_path()}"
+    parameters = urlencode(sorted((k, v) for k, v in request.GET.items() if k in PAGE_PARAMETERS))
+    address = f"{request.get_host()}{request.path}?{parameters}"
     # The day is part of the key: what is "upcoming", or whether requests for a
     # place have closed, changes at midnight without any edit.
     day = timezone.localdate().isoformat()

@@ -149,3 +149,21 @@ def test_shifting_the_agenda_shows_at_once(
 
     page = visitor.get(DEMO_URL).text
     assert '<time datetime="13:05">13:05</time>–<time datetime="13:15">13:15</time>' in page
+
+
+def test_tracking_parameters_share_the_cached_page(visitor, demo, django_assert_num_queries):
+    visitor.get(DEMO_URL)
+
+    with django_assert_num_queries(0):
+        tagged = visitor.get(DEMO_URL, {"utm_source": "invitation", "utm_campaign": "june"})
+
+    assert tagged.status_code == 200
+
+
+def test_made_up_addresses_are_not_cached(visitor, demo, django_assert_num_queries):
+    visitor.get("/events/engaging-civil-society-cybercrime/no-such-session/")
+
+    with django_assert_num_queries(1):  # looked up again, not answered from the cache
+        again = visitor.get("/events/engaging-civil-society-cybercrime/no-such-session/")
+
+    assert again.status_code == 404
