@@ -123,6 +123,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"),
 }
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    # Django culls a third of a file cache at 300 entries; pages of every event and
+    # the request-form rate limits need more room than that.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

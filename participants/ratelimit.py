@@ -1,11 +1,11 @@
 """A small fixed-window rate limit on Django's cache, shared by every app server.
 
-Keys are hashed, so the cache never holds an email or IP address in clear.
+Keys are keyed hashes (HMAC with the site's secret), so the cache never holds an
+email or IP address, nor a hash that could be matched against a list of them.
 """
 
-import hashlib
-
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 # (attempts, window in seconds) for the public request form.
 PER_CLIENT = (10, 60 * 60)
@@ -15,7 +15,9 @@ PER_EMAIL = (5, 60 * 60)
 def hit(*, scope, value, rate):
     """Count one attempt for `value` in `scope`; False once over `rate` (attempts, seconds)."""
     limit, window = rate
-    digest = hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()
+    digest = salted_hmac(
+        "participants.ratelimit", f"{scope}:{value}", algorithm="sha256"
+    ).hexdigest()
     key = f"ratelimit:{scope}:{digest}"
     # add() starts the window only if none is running; incr() is atomic on
     # Redis and on the local-memory cache.

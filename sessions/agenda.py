@@ -198,8 +198,9 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
                 contributions=item_contributions,
             )
         )
-        if slot.end is not None:
-            latest_end = max(latest_end or slot.end, slot.end)
+        # A milestone is a moment: the time before it is accounted for by its own gap.
+        reached = slot.start if slot.end is None else slot.end
+        latest_end = reached if latest_end is None else max(latest_end, reached)
     for before, after in pairwise(items):
         before.next, after.previous = after, before
 

@@ -43,14 +43,15 @@ def bump_content_version():
     transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
 
 
-# The only query parameter a public page reads (the sitemap's page number). Others,
-# such as the utm_* tags of an invitation email, do not change the page, so they
-# share its cached copy instead of filling the cache with one copy per link.
-PAGE_PARAMETERS = {"p"}
+# The only query parameter a public page reads: the sitemap's page number. Any
+# other, such as the utm_* tags of an invitation email, does not change a page, so
+# it shares the page's cached copy instead of filling the cache with one per link.
+PAGE_PARAMETERS = {"/sitemap.xml": {"p"}}
 
 
 def _page_key(request, version):
-    parameters = urlencode(sorted((k, v) for k, v in request.GET.items() if k in PAGE_PARAMETERS))
+    read = PAGE_PARAMETERS.get(request.path, set())
+    parameters = urlencode(sorted((k, v) for k, v in request.GET.items() if k in read))
     address = f"{request.get_host()}{request.path}?{parameters}"
     # The day is part of the key: what is "upcoming", or whether requests for a
     # place have closed, changes at midnight without any edit.

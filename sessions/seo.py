@@ -81,7 +81,8 @@ def session_json_ld(agenda, url, changes=()):
     if session.venue:
         data["location"] = {"@type": "Place", "name": session.venue}
     elif session.online_url:
-        data["location"] = {"@type": "VirtualLocation", "url": session.online_url}
+        # The meeting link itself is for participants only: search engines get the page.
+        data["location"] = {"@type": "VirtualLocation", "url": url}
     if session.venue and session.online_url:
         data["eventAttendanceMode"] = "https://schema.org/MixedEventAttendanceMode"
     elif session.online_url:

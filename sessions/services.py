@@ -262,17 +262,18 @@ def agenda_shift(*, session, minutes, from_slot=None, move_session=False):
     )
     if plan.problems:
         raise ValidationError(plan.problems, code="agenda")
-    now = timezone.now()
-    moved = []
-    for row in plan.rows:
-        if row.moves:
-            row.slot.start, row.slot.end, row.slot.updated_at = row.start, row.end, now
-            moved.append(row.slot)
-    AgendaSlot.objects.bulk_update(moved, ["start", "end", "updated_at"])
-    bump_content_version()  # bulk_update sends no signals
     if move_session and session.start_time is not None:
         session.start_time, session.end_time = plan.session_start, plan.session_end
-        session.save(update_fields=["start_time", "end_time", "updated_at"])
+    # A new version of the session, saved first as the admin does: a change form
+    # opened before the shift is refused rather than writing the old times back
+    # (see session_edit_conflict).
+    session.save()
+    # One save per slot, not a bulk update: each move is then recorded for
+    # participants (changes since publication), in the history, and in the page cache.
+    for row in plan.rows:
+        if row.moves:
+            row.slot.start, row.slot.end = row.start, row.end
+            row.slot.save()
     return plan
 
 
@@ -324,11 +325,13 @@ def agenda_paste(*, session, text, replace=False):
     plan = agenda_paste_preview(session=session, text=text, replace=replace)
     if plan.problems:
         raise ValidationError(plan.problems, code="agenda")
+    session.save()  # a new version: change forms opened before the paste are refused
     if replace:
-        session.slots.all().delete()
-    bump_content_version()  # bulk_create sends no signals
-    return AgendaSlot.objects.bulk_create(
-        AgendaSlot(
+        for slot in session.slots.all():
+            slot.delete()
+    # Created one by one, so each is recorded as added, in the history and the cache.
+    created = [
+        AgendaSlot.objects.create(
             session=session,
             start=slot.start,
             end=slot.end,
@@ -336,7 +339,8 @@ def agenda_paste(*, session, text, replace=False):
             description=slot.description,
         )
         for slot in plan.parsed.slots
-    )
+    ]
+    return created
 
 
 def slots_deleted(*, session):
@@ -375,6 +379,7 @@ def slot_restore(*, session, history_id):
         .order_by("-history_date")
         .first()
     )
+    session.save()  # a new version: change forms opened before the restore are refused
     slot.save(force_insert=True)  # same id: its history carries on
     if before is not None:
         for relation in ("moderators", "speakers"):

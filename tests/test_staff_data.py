@@ -21,6 +21,7 @@ SECRETS = {
     "responsible": "RESP-Mariam-7731",
 }
 PARTICIPANT = {"name": "Participant Zed-7731", "email": "zed-7731@example.org"}
+MEETING_LINK = "https://meet.example.org/j/7731?pwd=SECRET7731"
 
 
 @pytest.fixture
@@ -39,6 +40,8 @@ def file_cache(settings, tmp_path):
 def demo(db):
     call_command("load_demo", verbosity=0, date=date(2026, 6, 1), time_zone="Europe/London")
     session = Session.objects.get()
+    session.online_url = MEETING_LINK  # online only: no venue
+    session.save()
     session.slots.update(**SECRETS)
     RequestSettings.objects.create(session=session, requests_open=True)
     ParticipantRequestFactory(session=session, status="selected", **PARTICIPANT)
@@ -86,11 +89,11 @@ def test_staff_data_is_in_no_public_page_export_or_cache(demo, file_cache, organ
 
     for url, response in responses.items():
         assert response.status_code == 200, url
-        for secret in [*SECRETS.values(), *PARTICIPANT.values()]:
+        for secret in [*SECRETS.values(), *PARTICIPANT.values(), MEETING_LINK]:
             assert secret.encode() not in response.content, (url, secret)
     stored = cached_bytes(file_cache)
     assert b"International Cooperation against cybercrime" in stored  # the cache is in use
-    for secret in [*SECRETS.values(), *PARTICIPANT.values()]:
+    for secret in [*SECRETS.values(), *PARTICIPANT.values(), MEETING_LINK]:
         assert secret.encode() not in stored, secret
 
 

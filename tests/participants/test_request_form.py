@@ -1,3 +1,4 @@
+import hashlib
 import re
 from datetime import timedelta
 
@@ -301,3 +302,12 @@ def test_form_page_is_never_cached(client, open_session):
 
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_rate_limit_keys_are_keyed_hashes_not_plain_ones(open_session):
+    ratelimit.hit(scope="email", value="ada@example.org", rate=(5, 60))
+
+    # A plain hash of a known address could be looked up in the cache; a keyed one cannot.
+    plain = hashlib.sha256(b"email:ada@example.org").hexdigest()
+    assert cache.get(f"ratelimit:email:{plain}") is None
+    assert not ratelimit.hit(scope="email", value="ada@example.org", rate=(1, 60))  # still counted

@@ -167,3 +167,12 @@ def test_made_up_addresses_are_not_cached(visitor, demo, django_assert_num_queri
         again = visitor.get("/events/engaging-civil-society-cybercrime/no-such-session/")
 
     assert again.status_code == 404
+
+
+def test_a_page_number_outside_the_sitemap_shares_the_pages_copy(
+    visitor, demo, django_assert_num_queries
+):
+    visitor.get(DEMO_URL)
+
+    with django_assert_num_queries(0):
+        visitor.get(DEMO_URL, {"p": "7"})

@@ -236,3 +236,36 @@ def test_atom_feed_escapes_titles_that_look_like_html(client):
     assert b"<script>" not in response.content
     summary = etree.fromstring(response.content).findtext(f"{ATOM}entry/{ATOM}summary")
     assert summary == "Added to the agenda: “&lt;script&gt;x&lt;/script&gt;” (11:30)."
+
+
+def test_shifting_a_published_agenda_is_recorded_and_raises_the_calendar_sequence():
+    from sessions.services import agenda_shift
+
+    session = published_session()
+    AgendaSlotFactory(session=session, start=time(11, 30), end=time(11, 45), title="Welcome")
+    session.changes.all().delete()
+    sequence = Session.objects.get(pk=session.pk).sequence
+
+    agenda_shift(session=session, minutes=15, move_session=True)
+
+    kinds = [kind for kind, _ in descriptions(session)]
+    assert "when" in kinds
+    assert ("slot_moved", "“Welcome” moved from 11:30–11:45 to 11:45–12:00.") in descriptions(
+        session
+    )
+    assert Session.objects.get(pk=session.pk).sequence > sequence
+
+
+def test_pasting_over_the_agenda_records_what_was_added_and_removed():
+    from sessions.services import agenda_paste
+
+    session = published_session()
+    AgendaSlotFactory(session=session, start=time(11, 30), end=time(11, 45), title="Old item")
+    session.changes.all().delete()
+
+    agenda_paste(session=session, text="11:30-11:45 New item", replace=True)
+
+    assert descriptions(session) == [
+        ("slot_removed", "Removed from the agenda: “Old item” (11:30–11:45)."),
+        ("slot_added", "Added to the agenda: “New item” (11:30–11:45)."),
+    ]

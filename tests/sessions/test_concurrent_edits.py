@@ -99,3 +99,20 @@ def test_form_without_its_version_is_refused(organiser_client, session):
     assert response.context["adminform"].form.errors["opened_version"] == [
         "This field is required."
     ]
+
+
+def test_a_change_form_opened_before_a_shift_cannot_write_the_old_times_back(session):
+    from sessions.services import agenda_shift
+
+    alice = organiser_browser("alice")
+    alice_form = change_form_data(session, slots=rows(session))  # opened at 11:30-11:45
+    agenda_shift(session=session, minutes=15)  # Bob shifts the agenda
+
+    alice_form["outline"] = "A typo fixed."
+    response = alice.post(url(session), alice_form)
+
+    assert response.status_code == 200
+    message = response.context["adminform"].form.non_field_errors()[0]
+    assert "the agenda slots “Welcome”" in message
+    slot = session.slots.get()
+    assert (slot.start, slot.end) == (time(11, 45), time(12, 0))

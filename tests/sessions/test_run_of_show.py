@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -438,3 +438,20 @@ def test_staff_pages_take_the_same_queries_for_any_agenda(
 
     assert response.status_code == 200
     assert f"Item {slot_count - 1}" in response.content.decode()
+
+
+def test_a_gap_before_a_milestone_is_shown_once():
+    from sessions.agenda import build_agenda
+
+    session = SessionFactory(start_time=time(10, 0), end_time=time(12, 0))
+    AgendaSlotFactory(session=session, start=time(10, 0), end=time(10, 30), title="First")
+    AgendaSlotFactory(session=session, start=time(11, 0), end=None, title="Doors reopen")
+    AgendaSlotFactory(session=session, start=time(11, 0), end=time(11, 30), title="Second")
+
+    items = build_agenda(session, staff=True).items
+
+    assert [(i.slot.title, i.gap_before) for i in items] == [
+        ("First", None),
+        ("Doors reopen", timedelta(minutes=30)),
+        ("Second", None),
+    ]
