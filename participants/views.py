@@ -1,12 +1,11 @@
-import csv
-
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView, View
+
+from eventsite.spreadsheets import csv_download
 
 from . import ratelimit, selectors
 from .forms import ParticipantRequestForm
@@ -131,29 +130,16 @@ class SignInSheetView(ParticipantListMixin, ListView):
         )
 
 
-# Cells that a spreadsheet would run as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
 class ParticipantCsvView(ParticipantListMixin, View):
     """The selected participants as CSV, in the sign-in sheet's order."""
 
     def get(self, request, *args, **kwargs):
         session = self.get_session()
-        filename = f"{session.event.slug}-{session.slug}-participants.csv"
-        response = HttpResponse(
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        return csv_download(
+            f"{session.event.slug}-{session.slug}-participants.csv",
+            ["Name", "Email", "Organisation", "Field of expertise"],
+            (
+                (person.name, person.email, person.organisation, person.expertise)
+                for person in ParticipantRequest.objects.for_sign_in(session)
+            ),
         )
-        writer = csv.writer(response)
-        writer.writerow(["Name", "Email", "Organisation", "Field of expertise"])
-        for person in ParticipantRequest.objects.for_sign_in(session):
-            writer.writerow(
-                spreadsheet_safe(value)
-                for value in (person.name, person.email, person.organisation, person.expertise)
-            )
-        return response

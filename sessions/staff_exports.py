@@ -1,10 +1,8 @@
-"""Staff-only files made from an agenda (build_agenda): the run-of-show as CSV.
+"""Staff-only files made from an agenda (build_agenda): the run-of-show's rows for CSV.
 
 Times and durations are written as the run-of-show page shows them, with the
 same filters, so the printout and the spreadsheet agree to the minute.
 """
-
-import csv
 
 from .templatetags.agenda import duration, names
 
@@ -20,14 +18,6 @@ RUN_OF_SHOW_COLUMNS = [
     "Technical notes",
     "Responsible",
 ]
-
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _clock(wall_time):
@@ -54,11 +44,3 @@ def run_of_show_rows(agenda):
             slot.responsible,
         ]
     yield ["", "", duration(agenda.total), "", "Total planned length"]
-
-
-def run_of_show_csv(agenda, file):
-    # A byte order mark so that spreadsheet programs read the names as UTF-8.
-    file.write("\ufeff")
-    writer = csv.writer(file)
-    writer.writerow(RUN_OF_SHOW_COLUMNS)
-    writer.writerows([_cell(value) for value in row] for row in run_of_show_rows(agenda))

@@ -5,10 +5,11 @@ drafts included. Anonymous visitors are sent to log in; others get 403.
 """
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.timezone import get_default_timezone, now
 from django.views.generic import TemplateView, View
+
+from eventsite.spreadsheets import csv_download
 
 from . import staff_exports
 from .agenda import build_agenda, session_queryset
@@ -64,10 +65,8 @@ class CueCardsView(RunOfShowMixin, TemplateView):
 class RunOfShowCSVView(RunOfShowMixin, View):
     def get(self, request, *args, **kwargs):
         agenda = self.get_agenda()
-        filename = f"{agenda.event.slug}_{agenda.session.slug}_run-of-show.csv"
-        response = HttpResponse(
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        return csv_download(
+            f"{agenda.event.slug}_{agenda.session.slug}_run-of-show.csv",
+            staff_exports.RUN_OF_SHOW_COLUMNS,
+            staff_exports.run_of_show_rows(agenda),
         )
-        staff_exports.run_of_show_csv(agenda, response)
-        return response

@@ -123,7 +123,8 @@ def test_csv_has_the_selected_participants_in_order_and_defuses_formulas(
         response["Content-Disposition"]
         == f'attachment; filename="{selection.event.slug}-{selection.slug}-participants.csv"'
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # read as UTF-8 by spreadsheets
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Name", "Email", "Organisation", "Field of expertise"]
     assert [row[0] for row in rows[1:]] == ["Ada Adams", "bo Brown", "zoë Zimmer"]
     assert rows[2][2] == "'=HYPERLINK(evil)"
