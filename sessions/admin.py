@@ -308,7 +308,13 @@ class SessionAdmin(AdminGuardsMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(slot_count=Count("slots"))
+        # The event too: the change page's run-of-show links name it.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("event")
+            .annotate(slot_count=Count("slots"))
+        )
 
     @admin.display(description="Slots", ordering="slot_count")
     def slot_count(self, obj):

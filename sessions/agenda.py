@@ -72,6 +72,8 @@ class Agenda:
     # Contributions of people who are not on stage in any slot, in announced order.
     other_contributions: list[SessionRole]
     last_changed: datetime
+    # Where elapsed time counts from: the session's start, else its first item.
+    origin: time | None
 
     @property
     def event(self):
@@ -84,10 +86,6 @@ class Agenda:
             return timedelta(0)
         last = max(item.end or item.start for item in self.items)
         return _minutes_between(self.origin, last)
-
-    @property
-    def origin(self):
-        return self.session.start_time or self.items[0].start
 
 
 def session_queryset():
@@ -213,6 +211,7 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
         moderators=[r for r in roles if r.role == SessionRole.Role.MODERATOR],
         other_contributions=[r for r in contributions if r.pk not in placed],
         last_changed=max(changes),
+        origin=origin,
     )
 
 
