@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    # Our apps, lowest layer first (docs/architecture.md): each may import those above it.
+    "common",
     "speakers",
     # App label "agenda": "sessions" belongs to django.contrib.sessions.
     "sessions.apps.AgendaConfig",
@@ -67,7 +69,7 @@ MIDDLEWARE = [
     # response as the other middleware left it.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions, CSRF and auth: a cached public page skips all of them.
-    "sessions.caching.PublicPageCacheMiddleware",
+    "common.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,8 +1,15 @@
+"""The site's URL map: which app answers which addresses.
+
+sessions/urls.py lists the agenda app's URLs with the module that answers each;
+participants/urls.py those of the participants app, which the site can run
+without (its URLs are left out when it is not installed).
+"""
+
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from participants.urls import site_urlpatterns as participants_site_urlpatterns
 from sessions.urls import site_urlpatterns
 
 admin.site.site_header = "Event microsite: organisers"
@@ -20,7 +27,10 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("sessions.urls")),
-    path("", include("participants.urls")),
     *site_urlpatterns,
-    *participants_site_urlpatterns,
 ]
+
+if apps.is_installed("participants"):
+    from participants.urls import site_urlpatterns as participants_site_urlpatterns
+
+    urlpatterns += [path("", include("participants.urls")), *participants_site_urlpatterns]

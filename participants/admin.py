@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
-from eventsite.admin_guards import AdminGuardsMixin
+from common.admin_guards import AdminGuardsMixin
 
 from .models import ParticipantRequest, RequestSettings
 from .services import participant_requests_set_status

@@ -13,8 +13,9 @@ class ParticipantsConfig(AppConfig):
     The rest of the site must not depend on it, so it can be switched off, audited
     or purged on its own. Dependency direction: participants → sessions → speakers.
     Nothing in `sessions` or `speakers` imports from here; the session page shows
-    the "Request a place" link only through the include
-    `templates/participants/request_link.html`.
+    the "Request a place" link because `ready()` registers
+    `participants/request_link.html` with the page's extension point
+    (`sessions.public.extensions.session_actions`).
     """
 
     name = "participants"
@@ -23,9 +24,12 @@ class ParticipantsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from sessions.caching import bump_content_version
+        from common.caching import bump_content_version
+        from sessions.public.extensions import session_actions
 
         from .models import RequestSettings
+
+        session_actions.register("participants/request_link.html", app=self.name)
 
         # The public session page shows whether requests are open: a change to the
         # settings must empty the page cache. Requests themselves are never shown.

@@ -5,7 +5,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from eventsite.spreadsheets import csv_download
+from common.spreadsheets import csv_download
 
 from . import ratelimit, selectors
 from .forms import ParticipantRequestForm

@@ -14,22 +14,11 @@ class AgendaConfig(AppConfig):
     verbose_name = "Events and agendas"
     default = True
 
-    # Apps whose data the public pages show: any change to them empties the page cache.
-    PUBLIC_DATA_APPS = {"agenda", "speakers"}
-
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from common.caching import bump_on_changes_to
 
-        # Receivers that raise SEQUENCE and record changes after publication.
-        from . import changes  # noqa: F401
-
-        post_save.connect(_public_data_changed, dispatch_uid="public-cache-save")
-        post_delete.connect(_public_data_changed, dispatch_uid="public-cache-delete")
-        m2m_changed.connect(_public_data_changed, dispatch_uid="public-cache-m2m")
-
-
-def _public_data_changed(sender, **kwargs):
-    if sender._meta.app_label in AgendaConfig.PUBLIC_DATA_APPS:
-        from .caching import bump_content_version
-
-        bump_content_version()
+        # The public pages show events, sessions, slots and roles (this app) and the
+        # people in them (speakers): a change to any of them empties the page cache.
+        # The receivers that raise SEQUENCE and record changes after publication are
+        # connected where their model is defined (core/changes.py).
+        bump_on_changes_to(self.label, "speakers")

@@ -1,10 +1,24 @@
+"""Every URL of the agenda app, and the one module that answers it.
+
+public/views.py      home, event, session and speaker pages, robots.txt
+public/sitemaps.py   sitemap.xml
+exports/views.py     calendar files (ical.py) and schedules (schedule_json.py, schedule_xml.py)
+exports/atom.py      the Atom feed of changes
+runofshow/views.py   the staff's run-of-show, its stage copy, cue cards and CSV
+The organiser tools are admin pages: tools/admin.py adds them to the session's admin.
+"""
+
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import export_views, views
-from .caching import public_page
-from .feeds import EventChangesFeed
-from .sitemaps import SITEMAPS
+from common.caching import public_page
+
+from .exports import views as export_views
+from .exports.atom import EventChangesFeed
+from .exports.conditional import conditional, event_fingerprint
+from .public import views
+from .public.sitemaps import SITEMAPS
+from .runofshow import views as runofshow_views
 
 app_name = "agenda"
 
@@ -40,7 +54,7 @@ urlpatterns += [
     ),
     path(
         "events/<slug:event>/changes.atom",
-        public_page(export_views.conditional(export_views.event_fingerprint)(EventChangesFeed())),
+        public_page(conditional(event_fingerprint)(EventChangesFeed())),
         name="changes_feed",
     ),
     path(
@@ -50,37 +64,34 @@ urlpatterns += [
     ),
 ]
 
+# Staff: the run-of-show and what is printed from it.
+urlpatterns += [
+    path(
+        "events/<slug:event>/<slug:session>/run-of-show/",
+        runofshow_views.RunOfShowView.as_view(),
+        name="run_of_show",
+    ),
+    path(
+        "events/<slug:event>/<slug:session>/run-of-show/compact/",
+        runofshow_views.RunOfShowView.as_view(compact=True),
+        name="run_of_show_compact",
+    ),
+    path(
+        "events/<slug:event>/<slug:session>/run-of-show/cards/",
+        runofshow_views.CueCardsView.as_view(),
+        name="run_of_show_cards",
+    ),
+    path(
+        "events/<slug:event>/<slug:session>/run-of-show.csv",
+        runofshow_views.RunOfShowCSVView.as_view(),
+        name="run_of_show_csv",
+    ),
+]
+
 # Outside the "agenda" namespace: project-level names that other apps may reverse
 # (speakers.Speaker links to "speaker" without knowing which app serves it).
 site_urlpatterns = [
     path("speakers/<slug:slug>/", public_page(views.SpeakerView.as_view()), name="speaker"),
     path("robots.txt", public_page(views.robots_txt), name="robots_txt"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-]
-
-# Staff: the run-of-show and what is printed from it. Imported here, below the
-# public routes, so that this block stays appended and merges cleanly.
-from . import staff_views  # noqa: E402
-
-urlpatterns += [
-    path(
-        "events/<slug:event>/<slug:session>/run-of-show/",
-        staff_views.RunOfShowView.as_view(),
-        name="run_of_show",
-    ),
-    path(
-        "events/<slug:event>/<slug:session>/run-of-show/compact/",
-        staff_views.RunOfShowView.as_view(compact=True),
-        name="run_of_show_compact",
-    ),
-    path(
-        "events/<slug:event>/<slug:session>/run-of-show/cards/",
-        staff_views.CueCardsView.as_view(),
-        name="run_of_show_cards",
-    ),
-    path(
-        "events/<slug:event>/<slug:session>/run-of-show.csv",
-        staff_views.RunOfShowCSVView.as_view(),
-        name="run_of_show_csv",
-    ),
 ]

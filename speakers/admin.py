@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from simple_history.admin import SimpleHistoryAdmin
 
-from eventsite.admin_guards import AdminGuardsMixin
+from common.admin_guards import AdminGuardsMixin
 
 from .models import Affiliation, Organisation, Speaker
 

@@ -45,7 +45,7 @@ from django.test import Client
 from django.urls import reverse
 
 from participants.models import ParticipantRequest, RequestSettings
-from sessions.backup import event_export
+from sessions.backup.export import event_export
 from sessions.models import AgendaSlot, Event, Session, SessionRole
 from speakers.models import Affiliation, Organisation, Speaker
 from tests.factories import (
@@ -600,7 +600,7 @@ def tool_url(w, tool):
     + [
         pytest.param(
             "480",
-            "“Slot” (17:00-18:00) lies outside the session, which runs 09:00-17:00.",
+            "“Slot” (17:00–18:00) lies outside the session, which runs 09:00–17:00.",
             id="out-of-the-session",
         ),
         pytest.param("0", "Move by: enter a number of minutes other than 0.", id="zero"),

@@ -1,59 +1,33 @@
-"""Presentation of agenda data: times, durations, lists of people, Markdown, JSON-LD.
+"""Presentation of agenda data in templates: times, durations, people, Markdown, JSON-LD.
 
-Models hand over plain values; each page formats them here, its own way.
+Models hand over plain values; each page formats them here, its own way. The
+filters call the plain functions of common/formatting.py and common/richtext.py,
+which exports, messages and forms use too: nothing outside templatetags imports
+this module.
 """
 
 import json
-import threading
 from functools import lru_cache
 
-import markdown as markdown_lib
-import nh3
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from common import formatting, richtext
 
-# What an organiser may format in Markdown. Headings start at h3 because the
-# page owns h1 and h2; tags not listed are dropped and their text kept.
-MARKDOWN_TAGS = {
-    "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h3", "h4", "h5", "h6", "abbr", "hr", "dl", "dt", "dd", "table", "thead", "tbody",
-    "tr", "th", "td",
-}  # fmt: skip
-MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+register = template.Library()
 
 # Characters that could end a <script> data block early, as in Django's json_script.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
-
-_converters = threading.local()
-
-
-@lru_cache(maxsize=2048)
-def _clean_html(text):
-    # Building a Markdown converter loads its extensions: keep one per thread.
-    converter = getattr(_converters, "markdown", None)
-    if converter is None:
-        converter = _converters.markdown = markdown_lib.Markdown(extensions=["extra", "sane_lists"])
-    html = converter.reset().convert(text)
-    return nh3.clean(
-        html,
-        tags=MARKDOWN_TAGS,
-        attributes=MARKDOWN_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-
-
-@register.filter
-def markdown(text):
-    """Markdown to HTML that cannot run script: nh3 keeps only MARKDOWN_TAGS.
-
-    The result depends on the text alone, so recent results are remembered.
-    """
-    return mark_safe(_clean_html(text or ""))  # noqa: S308 - cleaned by nh3
+register.filter("markdown", richtext.to_html)
+register.filter("duration", formatting.duration)
+register.filter("iso_duration", formatting.iso_duration)
+register.filter("and_join", formatting.and_join)
+register.filter("and_join_oxford", formatting.and_join_oxford)
+register.filter("utc_offset", formatting.utc_offset)
+# Honorific and name of each person, joined with commas and a final "and".
+register.filter("names", formatting.and_join)
 
 
 @register.simple_tag
@@ -67,45 +41,22 @@ def clock(wall_time, aware=None):
 @lru_cache(maxsize=4096)
 def _clock(wall_time, aware):
     # Each time of an agenda is shown twice (one item's end, the next one's start).
-    machine = aware.isoformat(timespec="minutes") if aware else f"{wall_time:%H:%M}"
-    return format_html('<time datetime="{}">{}</time>', machine, f"{wall_time:%H:%M}")
+    machine = aware.isoformat(timespec="minutes") if aware else formatting.clock(wall_time)
+    return format_html('<time datetime="{}">{}</time>', machine, formatting.clock(wall_time))
 
 
-@register.filter
-def duration(delta):
-    """35 min, 1 h, 1 h 05 min."""
-    if delta is None:
-        return ""
-    minutes = int(delta.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    if not hours:
-        return f"{minutes} min"
-    return f"{hours} h" if not minutes else f"{hours} h {minutes:02d} min"
+@register.simple_tag
+def span(start, end=None, unknown=""):
+    """A span as text, as messages and exports write it; the start alone for a milestone."""
+    return formatting.span(start, end, unknown=unknown)
 
 
-@register.filter
-def iso_duration(delta):
-    """The same span as an ISO 8601 duration, for <time datetime>."""
-    minutes = int(delta.total_seconds() // 60) if delta else 0
-    return f"PT{minutes // 60}H{minutes % 60}M"
-
-
-@register.filter
-def and_join(items):
-    """a, b and c."""
-    items = [str(item) for item in items]
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-@register.filter
-def and_join_oxford(items):
-    """a, b, and c: as the seed page lists fields of expertise."""
-    items = [str(item) for item in items]
-    if len(items) < 3:
-        return " and ".join(items)
-    return f"{', '.join(items[:-1])}, and {items[-1]}"
+@register.simple_tag
+def clock_span(start, end=None, starts_at=None, ends_at=None):
+    """A span of two <time> elements (one for a milestone), joined as span() joins them."""
+    if end is None:
+        return clock(start, starts_at)
+    return format_html("{}{}{}", clock(start, starts_at), formatting.SPAN_DASH, clock(end, ends_at))
 
 
 @register.simple_tag
@@ -136,28 +87,9 @@ def ld_json(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
-@register.filter
-def utc_offset(aware):
-    """UTC+01:00 for an aware datetime; UTC for no offset."""
-    if aware is None:
-        return ""
-    minutes = int(aware.utcoffset().total_seconds() // 60)
-    if not minutes:
-        return "UTC"
-    sign = "+" if minutes > 0 else "-"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{minutes:02d}"
-
-
 @register.filter(expects_localtime=True)
 def iso_minutes(aware):
     """An aware datetime for <time datetime>, to the minute, in the template's current zone."""
     if aware is None:
         return ""
     return aware.isoformat(timespec="minutes")
-
-
-@register.filter
-def names(people):
-    """Honorific and name of each person, joined with commas and a final "and"."""
-    return and_join(people)

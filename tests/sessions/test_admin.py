@@ -128,9 +128,9 @@ def test_overlapping_slots_are_refused_naming_both_rows(organiser_client, sessio
 
     assert response.status_code == 200
     assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
-        "Rows 2 and 3: “Panel” (11:45-12:20) overlaps “Q&A” (12:10-12:50)."
+        "Rows 2 and 3: “Panel” (11:45–12:20) overlaps “Q&A” (12:10–12:50)."
     ]
-    assert "Rows 2 and 3: “Panel” (11:45-12:20) overlaps “Q&amp;A” (12:10-12:50)." in (
+    assert "Rows 2 and 3: “Panel” (11:45–12:20) overlaps “Q&amp;A” (12:10–12:50)." in (
         response.text
     )
     assert_nothing_saved(session)
@@ -149,7 +149,7 @@ def test_slot_outside_the_session_is_refused_naming_the_row(organiser_client, se
 
     assert response.status_code == 200
     assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
-        "Row 2: “Closing remarks” (12:50-13:15) lies outside the session, which runs 11:30-13:00."
+        "Row 2: “Closing remarks” (12:50–13:15) lies outside the session, which runs 11:30–13:00."
     ]
     assert_nothing_saved(session)
 
@@ -162,7 +162,7 @@ def test_shrinking_the_session_window_is_checked_against_its_slots(organiser_cli
     response = organiser_client.post(change_url(session), data)
 
     assert response.status_code == 200
-    assert "Row 1: “Late” (12:30-13:00) lies outside the session, which runs 11:30-12:45." in (
+    assert "Row 1: “Late” (12:30–13:00) lies outside the session, which runs 11:30–12:45." in (
         response.context["inline_admin_formsets"][0].formset.non_form_errors()
     )
     session.refresh_from_db()

@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from participants.models import ParticipantRequest
-from sessions.backup import event_export, event_import, event_import_detailed
+from sessions.backup.export import event_export
+from sessions.backup.importing import event_import, event_import_detailed
 from sessions.models import AgendaChange, AgendaSlot, Event, Session, SessionRole
 from speakers.models import Affiliation, Organisation, Speaker
 from tests.factories import (
@@ -324,7 +325,7 @@ def error_messages(data):
         ),
         (
             lambda d: d["sessions"][0]["slots"][2].update(end="13:30:00"),
-            "sessions[0].slots: “Panel” (11:45-13:30) lies outside the session",
+            "sessions[0].slots: “Panel” (11:45–13:30) lies outside the session",
         ),
         (
             lambda d: d["sessions"][0]["roles"][0].update(role="host"),

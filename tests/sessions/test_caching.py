@@ -140,7 +140,7 @@ def test_opening_requests_for_places_shows_the_link_at_once(
 def test_shifting_the_agenda_shows_at_once(
     visitor, shared_cache, demo, django_capture_on_commit_callbacks
 ):
-    from sessions.services import agenda_shift
+    from sessions.tools.shift import agenda_shift
 
     visitor.get(DEMO_URL)
 

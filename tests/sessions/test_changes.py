@@ -239,7 +239,7 @@ def test_atom_feed_escapes_titles_that_look_like_html(client):
 
 
 def test_shifting_a_published_agenda_is_recorded_and_raises_the_calendar_sequence():
-    from sessions.services import agenda_shift
+    from sessions.tools.shift import agenda_shift
 
     session = published_session()
     AgendaSlotFactory(session=session, start=time(11, 30), end=time(11, 45), title="Welcome")
@@ -257,7 +257,7 @@ def test_shifting_a_published_agenda_is_recorded_and_raises_the_calendar_sequenc
 
 
 def test_pasting_over_the_agenda_records_what_was_added_and_removed():
-    from sessions.services import agenda_paste
+    from sessions.tools.paste import agenda_paste
 
     session = published_session()
     AgendaSlotFactory(session=session, start=time(11, 30), end=time(11, 45), title="Old item")

@@ -102,7 +102,7 @@ def test_form_without_its_version_is_refused(organiser_client, session):
 
 
 def test_a_change_form_opened_before_a_shift_cannot_write_the_old_times_back(session):
-    from sessions.services import agenda_shift
+    from sessions.tools.shift import agenda_shift
 
     alice = organiser_browser("alice")
     alice_form = change_form_data(session, slots=rows(session))  # opened at 11:30-11:45

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions import services
 from sessions.models import Session
+from sessions.tools import duplicate
 from tests.factories import (
     AgendaSlotFactory,
     OrganisationFactory,
@@ -54,7 +54,7 @@ def session():
 
 
 def test_duplicate_copies_slots_with_their_people_and_roles(session):
-    copy = services.session_duplicate(session=session)
+    copy = duplicate.session_duplicate(session=session)
 
     panel = copy.slots.get(title="Panel")
     assert [(s.start, s.end, s.title) for s in copy.slots.all()] == [
@@ -71,7 +71,7 @@ def test_duplicate_copies_slots_with_their_people_and_roles(session):
 
 
 def test_duplicate_is_a_draft_with_a_new_slug_and_no_date(session):
-    copy = services.session_duplicate(session=session)
+    copy = duplicate.session_duplicate(session=session)
 
     assert copy.pk != session.pk
     assert copy.slug == "session-two-copy"
@@ -86,8 +86,8 @@ def test_duplicate_is_a_draft_with_a_new_slug_and_no_date(session):
 
 
 def test_each_further_duplicate_gets_the_next_free_slug(session):
-    slugs = [services.session_duplicate(session=session).slug for _ in range(2)]
-    copy_of_copy = services.session_duplicate(session=Session.objects.get(slug="session-two-copy"))
+    slugs = [duplicate.session_duplicate(session=session).slug for _ in range(2)]
+    copy_of_copy = duplicate.session_duplicate(session=Session.objects.get(slug="session-two-copy"))
 
     assert slugs == ["session-two-copy", "session-two-copy-2"]
     assert copy_of_copy.slug == "session-two-copy-3"
@@ -97,7 +97,7 @@ def test_duplicate_keeps_a_long_slug_within_its_limit(session):
     session.slug = "x" * 100
     session.save()
 
-    copy = services.session_duplicate(session=session)
+    copy = duplicate.session_duplicate(session=session)
 
     assert copy.slug == "x" * 95 + "-copy"
 
@@ -174,4 +174,4 @@ def test_duplicate_takes_the_same_queries_however_long_the_agenda(
     SessionRoleFactory(session=session, speaker=speaker)
 
     with django_assert_num_queries(QUERIES_TO_DUPLICATE):
-        services.session_duplicate(session=session)
+        duplicate.session_duplicate(session=session)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from sessions import rules
+from sessions.core import rules
 from sessions.models import AgendaSlot, Session
 from tests.factories import (
     AgendaSlotFactory,
@@ -133,7 +133,7 @@ def test_check_agenda_names_overlapping_slots():
     with pytest.raises(ValidationError) as error:
         session.check_agenda()
 
-    assert error.value.messages == ["“Welcome” (11:30-11:45) overlaps “Panel” (11:40-12:20)."]
+    assert error.value.messages == ["“Welcome” (11:30–11:45) overlaps “Panel” (11:40–12:20)."]
 
 
 def test_check_agenda_names_a_slot_outside_the_session():
@@ -144,7 +144,7 @@ def test_check_agenda_names_a_slot_outside_the_session():
         session.check_agenda()
 
     assert error.value.messages == [
-        "“Drinks” (12:50-13:30) lies outside the session, which runs 11:30-13:00."
+        "“Drinks” (12:50–13:30) lies outside the session, which runs 11:30–13:00."
     ]
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from sessions import paste, services
-from sessions.paste import Status
+from sessions.tools import paste, paste_parser
+from sessions.tools.paste_parser import Status
 from tests.factories import AgendaSlotFactory, SessionFactory
 
 # The "Format and Proceedings" block of the seed page (shared/seed/000_efc224fa6c7a3637.txt,
@@ -42,7 +42,7 @@ PANEL_DESCRIPTION = (
 
 
 def test_seed_block_gives_the_five_slots_of_the_meeting():
-    parsed = paste.parse(SEED_BLOCK)
+    parsed = paste_parser.parse(SEED_BLOCK)
 
     assert [(s.start, s.end, s.title, s.description) for s in parsed.slots] == [
         (time(11, 30), None, "Start of the meeting", ""),
@@ -60,7 +60,7 @@ def test_seed_block_gives_the_five_slots_of_the_meeting():
 
 
 def test_seed_stray_bullet_is_ignored_and_reported():
-    parsed = paste.parse(SEED_BLOCK)
+    parsed = paste_parser.parse(SEED_BLOCK)
 
     ignored = [line for line in parsed.lines if line.status == Status.IGNORED]
 
@@ -94,7 +94,7 @@ def test_seed_stray_bullet_is_ignored_and_reported():
     ],
 )
 def test_awkward_timed_lines_are_read(line, start, end, title):
-    parsed = paste.parse(line)
+    parsed = paste_parser.parse(line)
 
     assert [(s.start, s.end, s.title) for s in parsed.slots] == [(start, end, title)]
     assert parsed.to_check == []
@@ -107,8 +107,8 @@ def test_awkward_timed_lines_are_read(line, start, end, title):
         ("12-1 Lunch", "“12” has no minutes"),
         ("9 Registration", "“9” has no minutes"),
         ("1.30 Lunch", "“1.30” could be 01:30 or 13:30"),
-        ("12:20-11:45 Panel", "12:20-11:45 ends before it starts"),
-        ("10:00-10:00 Panel", "10:00-10:00 ends when it starts"),
+        ("12:20-11:45 Panel", "12:20–11:45 ends before it starts"),
+        ("10:00-10:00 Panel", "10:00–10:00 ends when it starts"),
         ("11:60 Panel", "“11:60” is not a clock time"),
         ("13pm Panel", "“13pm” is not a clock time"),
         ("11:30", "no title after the time"),
@@ -116,7 +116,7 @@ def test_awkward_timed_lines_are_read(line, start, end, title):
     ],
 )
 def test_ambiguous_lines_are_marked_please_check_with_the_reason(line, reason):
-    parsed = paste.parse(line)
+    parsed = paste_parser.parse(line)
 
     [checked] = parsed.to_check
     assert any(given.startswith(reason) for given in checked.reasons), checked.reasons
@@ -124,7 +124,7 @@ def test_ambiguous_lines_are_marked_please_check_with_the_reason(line, reason):
 
 
 def test_description_lines_after_a_line_to_check_do_not_join_the_slot_before():
-    parsed = paste.parse("11:00-11:30 Welcome\n1.30 Lunch\nBuffet in the hall")
+    parsed = paste_parser.parse("11:00-11:30 Welcome\n1.30 Lunch\nBuffet in the hall")
 
     [slot] = parsed.slots
     assert slot.description == ""
@@ -132,7 +132,7 @@ def test_description_lines_after_a_line_to_check_do_not_join_the_slot_before():
 
 
 def test_text_before_the_first_time_is_ignored_with_the_reason():
-    parsed = paste.parse("Format and Proceedings\n11:30 Start")
+    parsed = paste_parser.parse("Format and Proceedings\n11:30 Start")
 
     assert parsed.lines[0].status == Status.IGNORED
     assert parsed.lines[0].reasons == ["no time, and no slot above it to describe"]
@@ -140,13 +140,13 @@ def test_text_before_the_first_time_is_ignored_with_the_reason():
 
 
 def test_figures_that_cannot_be_times_are_description():
-    parsed = paste.parse("11:30-12:00 Welcome\n25-30 selected participants")
+    parsed = paste_parser.parse("11:30-12:00 Welcome\n25-30 selected participants")
 
     assert parsed.slots[0].description == "25-30 selected participants"
 
 
 def test_time_on_its_own_line_takes_its_title_from_the_next_line():
-    parsed = paste.parse("9:00\nRegistration\nCoffee is served")
+    parsed = paste_parser.parse("9:00\nRegistration\nCoffee is served")
 
     assert [(s.start, s.title, s.description) for s in parsed.slots] == [
         (time(9, 0), "Registration", "Coffee is served")
@@ -159,7 +159,7 @@ def test_time_on_its_own_line_takes_its_title_from_the_next_line():
 
 
 def test_windows_line_endings_and_blank_lines_are_read():
-    parsed = paste.parse("\r\n11:30-11:45 Welcome\r\n\r\nOpening words\r\n")
+    parsed = paste_parser.parse("\r\n11:30-11:45 Welcome\r\n\r\nOpening words\r\n")
 
     assert [(s.title, s.description) for s in parsed.slots] == [("Welcome", "Opening words")]
 
@@ -219,20 +219,20 @@ def test_paste_preview_lists_each_line_with_its_status_and_creates_nothing(
     assert response.status_code == 200
     assert preview_rows(response) == [
         (1, "slot", "moment at 11:30: “Start of the meeting”"),
-        (2, "slot", "slot 11:30-11:45: “Welcome and opening remarks”"),
+        (2, "slot", "slot 11:30–11:45: “Welcome and opening remarks”"),
         (3, "ignored", "ignored: only punctuation"),
         (
             5,
             "slot",
-            "slot 11:45-12:20: “In-conversation between speakers, moderated by Joyce Hakmeh and Patryk Pawlak”",
+            "slot 11:45–12:20: “In-conversation between speakers, moderated by Joyce Hakmeh and Patryk Pawlak”",
         ),
         (7, "description", "description of line 5"),
         (9, "description", "description of line 5"),
         (11, "description", "description of line 5"),
         (13, "description", "description of line 5"),
         (15, "description", "description of line 5"),
-        (17, "slot", "slot 12:20-12:50: “Q&amp;A session”"),
-        (19, "slot", "slot 12:50-13:00: “Closing remarks”"),
+        (17, "slot", "slot 12:20–12:50: “Q&amp;A session”"),
+        (19, "slot", "slot 12:50–13:00: “Closing remarks”"),
     ]
     assert 'name="_confirm"' in response.text
     assert agenda(session) == []
@@ -284,7 +284,7 @@ def test_paste_that_would_overlap_is_refused_and_creates_nothing(organiser_clien
     )
 
     assert response.status_code == 200
-    assert "“Panel” (12:00-12:30) overlaps “Q&amp;A” (12:15-12:45)." in response.text
+    assert "“Panel” (12:00–12:30) overlaps “Q&amp;A” (12:15–12:45)." in response.text
     assert agenda(session) == [(time(12, 0), time(12, 30), "Panel")]
 
 
@@ -296,7 +296,7 @@ def test_refused_paste_keeps_the_pasted_text_in_the_form(organiser_client, sessi
     assert response.context["form"]["text"].value() == text
     assert "\n11:30-11:45 Welcome\n12:50-13:15 Closing remarks</textarea>" in response.text
     assert (
-        "“Closing remarks” (12:50-13:15) lies outside the session, which runs 11:30-13:00."
+        "“Closing remarks” (12:50–13:15) lies outside the session, which runs 11:30–13:00."
         in response.text
     )
 
@@ -314,7 +314,7 @@ def test_replace_the_agenda_deletes_the_old_slots(organiser_client, session):
 def test_add_to_the_agenda_keeps_the_old_slots(session):
     AgendaSlotFactory(session=session, start=time(12, 0), end=time(12, 30), title="Panel")
 
-    services.agenda_paste(session=session, text="12:30-12:50 Q&A")
+    paste.agenda_paste(session=session, text="12:30-12:50 Q&A")
 
     assert agenda(session) == [
         (time(12, 0), time(12, 30), "Panel"),
@@ -324,7 +324,7 @@ def test_add_to_the_agenda_keeps_the_old_slots(session):
 
 def test_paste_without_any_time_is_refused_with_the_reason(session):
     with pytest.raises(ValidationError) as refused:
-        services.agenda_paste(session=session, text="Welcome\nQ&A")
+        paste.agenda_paste(session=session, text="Welcome\nQ&A")
 
     assert refused.value.messages == ["No line starts with a time, so there is no slot to create."]
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from sessions import staff_views
 from sessions.models import Session
+from sessions.runofshow import views as staff_views
 from tests.factories import (
     AffiliationFactory,
     AgendaSlotFactory,
@@ -441,7 +441,7 @@ def test_staff_pages_take_the_same_queries_for_any_agenda(
 
 
 def test_a_gap_before_a_milestone_is_shown_once():
-    from sessions.agenda import build_agenda
+    from sessions.core.agenda import build_agenda
 
     session = SessionFactory(start_time=time(10, 0), end_time=time(12, 0))
     AgendaSlotFactory(session=session, start=time(10, 0), end=time(10, 30), title="First")

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from sessions import services
+from sessions.tools import shift
 from tests.factories import AgendaSlotFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +77,9 @@ def test_shift_preview_shows_old_and_new_times_and_saves_nothing(organiser_clien
     )
     assert rows == [
         ("Start of the meeting", "11:30", "11:40"),
-        ("Welcome", "11:30-11:45", "11:40-11:55"),
-        ("Panel", "11:45-12:20", "11:55-12:30"),
-        ("Q&amp;A", "12:20-12:50", "12:30-13:00"),
+        ("Welcome", "11:30–11:45", "11:40–11:55"),
+        ("Panel", "11:45–12:20", "11:55–12:30"),
+        ("Q&amp;A", "12:20–12:50", "12:30–13:00"),
     ]
     assert 'name="_confirm"' in response.text
     assert agenda(session) == before
@@ -110,7 +110,7 @@ def test_confirmation_of_a_different_shift_than_previewed_shows_a_new_preview(
 
     assert response.status_code == 200
     assert "changed since the preview" in response.text
-    assert "11:35-11:50" in response.text
+    assert "11:35–11:50" in response.text
     assert agenda(session) == before
 
 
@@ -136,7 +136,7 @@ def test_shift_that_leaves_the_session_window_is_refused_with_the_reason(organis
 
     assert response.status_code == 200
     assert (
-        "“Q&amp;A” (12:40-13:10) lies outside the session, which runs 11:30-13:00." in response.text
+        "“Q&amp;A” (12:40–13:10) lies outside the session, which runs 11:30–13:00." in response.text
     )
     assert 'name="_confirm"' not in response.text
     assert agenda(session) == before
@@ -148,7 +148,7 @@ def test_shift_from_a_slot_that_would_overlap_is_refused_with_the_reason(organis
 
     response = preview(organiser_client, session, minutes=-10, from_slot=panel.pk)
 
-    assert "“Welcome” (11:30-11:45) overlaps “Panel” (11:35-12:10)." in response.text
+    assert "“Welcome” (11:30–11:45) overlaps “Panel” (11:35–12:10)." in response.text
     assert 'name="_confirm"' not in response.text
     assert agenda(session) == before
 
@@ -159,7 +159,7 @@ def test_shift_across_midnight_is_refused_with_the_reason(organiser_client):
 
     response = preview(organiser_client, session, minutes=15)
 
-    assert "“Late show” (23:00-23:50) would cross midnight when moved +15 minutes." in (
+    assert "“Late show” (23:00–23:50) would cross midnight when moved +15 minutes." in (
         response.text
     )
     assert "crosses midnight" in response.text
@@ -175,7 +175,7 @@ def test_shift_by_zero_minutes_is_refused_naming_the_field(organiser_client, ses
 
 
 def test_shift_can_move_the_session_window_with_the_agenda(session):
-    services.agenda_shift(session=session, minutes=30, move_session=True)
+    shift.agenda_shift(session=session, minutes=30, move_session=True)
 
     session.refresh_from_db()
     assert (session.start_time, session.end_time) == (time(12, 0), time(13, 30))
@@ -185,7 +185,7 @@ def test_shift_can_move_the_session_window_with_the_agenda(session):
 def test_shift_from_a_slot_moves_only_the_session_end(session):
     panel = session.slots.get(title="Panel")
 
-    services.agenda_shift(session=session, minutes=30, from_slot=panel, move_session=True)
+    shift.agenda_shift(session=session, minutes=30, from_slot=panel, move_session=True)
 
     session.refresh_from_db()
     assert (session.start_time, session.end_time) == (time(11, 30), time(13, 30))
@@ -196,11 +196,11 @@ def test_refused_shift_changes_nothing(session):
     before = agenda(session)
 
     with pytest.raises(ValidationError) as refused:
-        services.agenda_shift(session=session, minutes=-15)
+        shift.agenda_shift(session=session, minutes=-15)
 
     assert refused.value.messages == [
-        "“Start of the meeting” (11:15) lies outside the session, which runs 11:30-13:00.",
-        "“Welcome” (11:15-11:30) lies outside the session, which runs 11:30-13:00.",
+        "“Start of the meeting” (11:15) lies outside the session, which runs 11:30–13:00.",
+        "“Welcome” (11:15–11:30) lies outside the session, which runs 11:30–13:00.",
     ]
     assert agenda(session) == before
 

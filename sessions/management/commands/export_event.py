@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sessions.backup import event_export_json
+from sessions.backup.export import event_export_json
 from sessions.models import Event
 
 

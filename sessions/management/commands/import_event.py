@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from sessions.backup import event_file_load, event_import_detailed
+from sessions.backup.importing import event_import_detailed
+from sessions.backup.reading import event_file_load
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from sessions.services import demo_event_load
+from sessions.demo.load import demo_event_load
 
 
 class Command(BaseCommand):

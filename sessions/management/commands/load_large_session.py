@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from sessions.caching import bump_content_version
+from common.caching import bump_content_version
 from sessions.models import AgendaSlot, Event, Session, SessionRole
 from speakers.models import Speaker
 

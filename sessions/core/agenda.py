@@ -15,7 +15,9 @@ from django.db import models
 
 from speakers.models import Speaker
 
-from .models import AgendaSlot, Session, SessionRole
+from .role import SessionRole
+from .session import Session
+from .slot import AgendaSlot
 
 
 def _minutes_between(start: time, end: time) -> timedelta:

@@ -4,7 +4,7 @@ Times and durations are written as the run-of-show page shows them, with the
 same filters, so the printout and the spreadsheet agree to the minute.
 """
 
-from .templatetags.agenda import duration, names
+from common.formatting import and_join, clock, duration
 
 RUN_OF_SHOW_COLUMNS = [
     "Start",
@@ -20,25 +20,21 @@ RUN_OF_SHOW_COLUMNS = [
 ]
 
 
-def _clock(wall_time):
-    return f"{wall_time:%H:%M}" if wall_time else ""
-
-
 def run_of_show_rows(agenda):
     """The run-of-show table as rows of text: gaps and milestones as on the page."""
     for item in agenda.items:
         if item.gap_before:
             gap = duration(item.gap_before)
-            yield [_clock(item.gap_from), _clock(item.start), gap, "", f"Gap {gap}"]
+            yield [clock(item.gap_from), clock(item.start), gap, "", f"Gap {gap}"]
         slot = item.slot
         yield [
-            _clock(item.start),
-            _clock(item.end),
+            clock(item.start),
+            clock(item.end),
             "Milestone" if item.is_milestone else duration(item.duration),
             duration(item.elapsed),
             slot.title,
-            names(item.moderators),
-            names(item.speakers),
+            and_join(item.moderators),
+            and_join(item.speakers),
             slot.cue,
             slot.tech_notes,
             slot.responsible,

@@ -1,4 +1,4 @@
-"""An Atom feed per event of what changed after publication (sessions/changes.py)."""
+"""An Atom feed per event of what changed after publication (core/changes.py)."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .export_views import public_event
-from .models import AgendaChange, Session
+from ..models import AgendaChange, Session
+from .views import public_event
 
 LATEST = 50
 

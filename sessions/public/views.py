@@ -1,3 +1,5 @@
+"""The public pages: home, event, session and speaker, and robots.txt."""
+
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -5,11 +7,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from common.richtext import summary
 from speakers.models import Speaker
 
-from . import seo
-from .agenda import build_agenda, session_queryset
-from .models import Event, Session
+from ..core.agenda import build_agenda, session_queryset
+from ..models import Event, Session
+from . import extensions, seo
 
 # Public pages load everything they show up front; FETCH_RAISE turns any lazy
 # load (one query per row, the N+1 problem) into an error that tests catch.
@@ -57,7 +60,7 @@ class EventView(DetailView):
             # The same feed for calendar programs to subscribe to rather than import once.
             webcal_url="webcal://" + calendar_url.split("://", 1)[1],
             canonical_url=self.request.build_absolute_uri(event.get_absolute_url()),
-            description=seo.plain_summary(event.description) or event.title,
+            description=summary(event.description) or event.title,
             **kwargs,
         )
 
@@ -81,8 +84,9 @@ class SessionView(TemplateView):
             "event": session.event,
             "agenda": agenda,
             "canonical_url": url,
-            "description": seo.plain_summary(session.outline) or str(session),
+            "description": summary(session.outline) or str(session),
             "changes": changes,
+            "action_templates": extensions.session_actions.templates(),
             "json_ld": seo.session_json_ld(agenda, url, changes),
             "noindex": not (session.is_published and session.allow_indexing),
         }

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.timezone import get_default_timezone, now
 from django.views.generic import TemplateView, View
 
-from eventsite.spreadsheets import csv_download
+from common.spreadsheets import csv_download
 
-from . import staff_exports
-from .agenda import build_agenda, session_queryset
+from ..core.agenda import build_agenda, session_queryset
+from . import table
 
 
 class RunOfShowMixin(PermissionRequiredMixin):
@@ -67,6 +67,6 @@ class RunOfShowCSVView(RunOfShowMixin, View):
         agenda = self.get_agenda()
         return csv_download(
             f"{agenda.event.slug}_{agenda.session.slug}_run-of-show.csv",
-            staff_exports.RUN_OF_SHOW_COLUMNS,
-            staff_exports.run_of_show_rows(agenda),
+            table.RUN_OF_SHOW_COLUMNS,
+            table.run_of_show_rows(agenda),
         )

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Event, Session
+from ..models import Event, Session
 
 
 def listed_sessions():

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
+from common.formatting import span
+
 
 @dataclass(frozen=True, eq=False)
 class SlotTimes:
@@ -23,8 +25,7 @@ class SlotTimes:
         return self.end is None
 
     def describe(self):
-        span = f"{self.start:%H:%M}" if self.end is None else f"{self.start:%H:%M}-{self.end:%H:%M}"
-        return f"“{self.title}” ({span})"
+        return f"“{self.title}” ({span(self.start, self.end)})"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def agenda_problems(slots, window_start=None, window_end=None):
                     Problem(
                         (slot,),
                         f"{slot.describe()} lies outside the session, which runs "
-                        f"{window_start:%H:%M}-{window_end:%H:%M}.",
+                        f"{span(window_start, window_end)}.",
                     )
                 )
     return problems

@@ -1,22 +1,11 @@
 """What search engines and link previews read: descriptions and schema.org JSON-LD."""
 
-import re
-
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
-
-from .templatetags.agenda import markdown
+from common.richtext import summary
 
 SCHEDULED = "https://schema.org/EventScheduled"
 RESCHEDULED = "https://schema.org/EventRescheduled"
 POSTPONED = "https://schema.org/EventPostponed"
 CANCELLED = "https://schema.org/EventCancelled"
-
-
-def plain_summary(text, length=160):
-    """A one-paragraph summary of Markdown text for meta descriptions."""
-    plain = re.sub(r"\s+", " ", strip_tags(markdown(text))).strip()
-    return Truncator(plain).chars(length)
 
 
 def person_summary(speaker):
@@ -64,7 +53,7 @@ def session_json_ld(agenda, url, changes=()):
         "@type": "Event",
         "name": f"{session.event.title}: {session}",
         "url": url,
-        "description": plain_summary(session.outline, 300),
+        "description": summary(session.outline, 300),
         "eventStatus": status,
         "superEvent": {"@type": "EventSeries", "name": session.event.title},
     }

@@ -1,4 +1,4 @@
-"""Calendar files and schedules: thin views over sessions/exports.py.
+"""Conditional GET for every export: one query says whether the client's copy is current.
 
 Each export answers conditional GETs. Its ETag and Last-Modified come from one
 query (`fingerprint`): the latest `updated_at` and the number of rows of the
@@ -11,19 +11,13 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Subquery
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import condition
 
 from speakers.models import Speaker
 
-from . import exports
-from .agenda import build_agenda, build_agendas, session_queryset
-from .models import AgendaChange, AgendaSlot, Event, Session, SessionRole
+from ..models import AgendaChange, AgendaSlot, Event, Session, SessionRole
 
-RAISE = models.FETCH_RAISE
 # Part of every ETag: raise it when the output of an export changes shape, so
 # clients do not keep a copy made by older code.
 EXPORT_FORMAT = "1"
@@ -111,71 +105,3 @@ def conditional(fingerprint):
         return found.last_modified if found else None
 
     return condition(etag_func=etag, last_modified_func=last_modified)
-
-
-def public_event(slug):
-    """An event with a published session; 404 otherwise, as for its page."""
-    published = Session.objects.published().values("event")
-    return get_object_or_404(Event.objects.filter(pk__in=published).fetch_mode(RAISE), slug=slug)
-
-
-def _feed_agendas(event):
-    """Agendas of the event's published sessions, closed meetings left out."""
-    return build_agendas(
-        Session.objects.in_public_feeds().filter(event=event).order_by("order", "pk")
-    )
-
-
-def _calendar_response(body, filename):
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
-    return response
-
-
-def _schedule_response(body, content_type):
-    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
-    # Public data that web-based schedule viewers fetch from other origins.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-@require_safe
-@conditional(session_fingerprint)
-def session_ics(request, event, session):
-    """One session's calendar file. Closed meetings have one too: it is linked from their page."""
-    found = get_object_or_404(session_queryset().published(), event__slug=event, slug=session)
-    if not found.has_calendar_times:
-        raise Http404("The date is not confirmed yet, so there is no calendar file.")
-    agenda = build_agenda(found)
-    return _calendar_response(exports.session_ics(agenda, request.build_absolute_uri), found.slug)
-
-
-@require_safe
-@conditional(event_fingerprint)
-def event_ics(request, event):
-    found = public_event(event)
-    body = exports.event_ics(found, _feed_agendas(found), request.build_absolute_uri)
-    return _calendar_response(body, found.slug)
-
-
-def _schedule(event):
-    found = public_event(event)
-    schedule = exports.plan_schedule(found, _feed_agendas(found))
-    if not schedule.days:
-        # The format is made of days; inventing one would be worse than none.
-        raise Http404("No session of this event has a confirmed date and time yet.")
-    return schedule
-
-
-@require_safe
-@conditional(event_fingerprint)
-def schedule_json(request, event):
-    body = exports.schedule_json(_schedule(event), request.build_absolute_uri)
-    return _schedule_response(body, "application/json")
-
-
-@require_safe
-@conditional(event_fingerprint)
-def schedule_xml(request, event):
-    body = exports.schedule_xml(_schedule(event), request.build_absolute_uri)
-    return _schedule_response(body, "application/xml")

@@ -8,8 +8,10 @@ people replaces the version once its transaction commits, so the very next
 request, in any worker on any app server sharing the cache, misses and renders
 the new content. Old entries are never read again and expire on their own.
 
-Writes that bypass model signals (QuerySet.update(), bulk_create(), bulk_update())
-must call bump_content_version() themselves.
+Each app names the apps whose data its public pages show with
+`bump_on_changes_to()` in its `ready()`. Writes that bypass model signals
+(QuerySet.update(), bulk_create(), bulk_update()) must call
+bump_content_version() themselves.
 """
 
 import hashlib
@@ -20,6 +22,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
@@ -28,6 +31,23 @@ PAGE_TIMEOUT = 24 * 60 * 60
 # Only pages that exist: caching 404s would let anyone fill the cache with made-up
 # addresses, and a 404 costs a single query anyway.
 CACHED_STATUSES = {200}
+
+
+def bump_on_changes_to(*app_labels):
+    """Empty the page cache whenever a model of one of these apps is saved or deleted,
+    or a many-to-many link of one changes."""
+    _WATCHED_APPS.update(app_labels)
+    post_save.connect(_public_data_changed, dispatch_uid="public-cache-save")
+    post_delete.connect(_public_data_changed, dispatch_uid="public-cache-delete")
+    m2m_changed.connect(_public_data_changed, dispatch_uid="public-cache-m2m")
+
+
+_WATCHED_APPS = set()
+
+
+def _public_data_changed(sender, **kwargs):
+    if sender._meta.app_label in _WATCHED_APPS:
+        bump_content_version()
 
 
 def content_version():

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import time
 
+from common.formatting import span
+
 TITLE_MAX_LENGTH = 200  # AgendaSlot.title; repeated so the parser needs no models
 
 # Hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus sign.
@@ -189,11 +191,11 @@ def _read_timed_line(number, stripped):
     line = PastedLine(number, stripped, Status.SLOT, start=start, end=end, title=title)
     reasons = start_reasons + end_reasons
     if not reasons and end is not None and end <= start:
-        span = f"{start:%H:%M}-{end:%H:%M}"
+        pasted = span(start, end)
         reasons.append(
-            f"{span} ends before it starts"
+            f"{pasted} ends before it starts"
             if end < start
-            else f"{span} ends when it starts: leave out the end for a moment in the agenda"
+            else f"{pasted} ends when it starts: leave out the end for a moment in the agenda"
         )
     for reason in reasons:
         _flag(line, reason)

@@ -1,0 +1,75 @@
+"""Times, spans, durations and lists as people read them, written once.
+
+Every page, export, message and form formats a wall-clock time, a span or a
+duration through these functions, so the page, the printout, the calendar and the
+admin's messages agree character for character: times to the minute, an en dash
+between the ends of a span, no spaces around it.
+"""
+
+from datetime import time, timedelta
+
+SPAN_DASH = "–"  # en dash, as typographers write a range
+
+
+def clock(wall_time: time | None) -> str:
+    """11:30; an empty string for no time."""
+    return f"{wall_time:%H:%M}" if wall_time is not None else ""
+
+
+def span(start: time | None, end: time | None, *, unknown: str = "") -> str:
+    """Start and end joined by SPAN_DASH; the start alone for a milestone (no end);
+    `unknown` when there is no start."""
+    if start is None:
+        return unknown
+    return clock(start) if end is None else f"{clock(start)}{SPAN_DASH}{clock(end)}"
+
+
+def duration(delta: timedelta | None) -> str:
+    """35 min, 1 h, 1 h 05 min; an empty string for none."""
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h" if not minutes else f"{hours} h {minutes:02d} min"
+
+
+def iso_duration(delta: timedelta | None) -> str:
+    """The same span as an ISO 8601 duration (PT1H05M), for <time datetime>."""
+    minutes = int(delta.total_seconds() // 60) if delta else 0
+    return f"PT{minutes // 60}H{minutes % 60}M"
+
+
+def utc_offset(aware) -> str:
+    """UTC+01:00 for an aware datetime; UTC for no offset; empty for none."""
+    if aware is None:
+        return ""
+    minutes = int(aware.utcoffset().total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def and_join(items) -> str:
+    """a, b and c."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def and_join_oxford(items) -> str:
+    """a, b, and c: as the seed page lists fields of expertise."""
+    items = [str(item) for item in items]
+    if len(items) < 3:
+        return " and ".join(items)
+    return f"{', '.join(items[:-1])}, and {items[-1]}"
+
+
+def shorten(value, length=60) -> str:
+    """The value as text, cut to `length` characters with an ellipsis."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"

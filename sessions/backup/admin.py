@@ -1,0 +1,113 @@
+"""The event admin's backup: "Download as JSON backup" and the import page."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+
+from .export import event_export_json
+from .importing import event_import_detailed
+from .reading import event_file_load
+
+
+class EventImportForm(forms.Form):
+    MAX_SIZE = 10 * 1024 * 1024  # a large event is well under 1 MB
+
+    file = forms.FileField(
+        label="JSON backup",
+        help_text="A file made by “Download as JSON backup” or the export_event command.",
+    )
+
+    def clean_file(self):
+        """The file's content as a dict; the file itself is not kept."""
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_SIZE:
+            raise forms.ValidationError(
+                "The file has %(size)s bytes; a backup has at most %(limit)s.",
+                params={"size": f"{upload.size:,}", "limit": f"{self.MAX_SIZE:,}"},
+                code="too_large",
+            )
+        return event_file_load(content=upload.read())
+
+
+class EventBackupMixin:
+    """For EventAdmin: the download action and the import page."""
+
+    # Importing creates and changes events and their sessions.
+    IMPORT_PERMISSIONS = [
+        f"agenda.{action}_{model}" for model in ("event", "session") for action in ("add", "change")
+    ]
+
+    @admin.action(description="Download as JSON backup", permissions=["view"])
+    def download_backup(self, request, queryset):
+        events = list(queryset[:2])
+        if len(events) != 1:
+            self.message_user(
+                request, "Choose one event to download as a JSON backup.", messages.WARNING
+            )
+            return None
+        event = events[0]
+        filename = f"{event.slug}-{timezone.localdate():%Y-%m-%d}.json"
+        return HttpResponse(
+            event_export_json(event=event),
+            content_type="application/json",
+            headers={"Content-Disposition": content_disposition_header(True, filename)},
+        )
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name=name),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"may_import": self._may_import(request), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def _may_import(self, request):
+        return request.user.has_perms(self.IMPORT_PERMISSIONS)
+
+    def import_view(self, request):
+        """Upload a JSON backup: the event is created, or updated if this site has it."""
+        if not self._may_import(request):
+            raise PermissionDenied
+        form = EventImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+        if form.is_valid():
+            try:
+                result = event_import_detailed(data=form.cleaned_data["file"])
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                self.message_user(
+                    request,
+                    format_html(
+                        "The event “{}” was imported. {}.",
+                        result.event,
+                        "; ".join(result.summary()),
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse(
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                        args=[quote(result.event.pk)],
+                        current_app=self.admin_site.name,
+                    )
+                )
+        return TemplateResponse(
+            request,
+            f"admin/{self.opts.app_label}/{self.opts.model_name}/import_event.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Import an event from a JSON backup",
+                "form": form,
+            },
+        )

@@ -1,0 +1,75 @@
+"""Calendar files: iCalendar (RFC 5545, with RFC 7986 for the feed's name and refresh)."""
+
+from datetime import timedelta
+
+import icalendar
+
+from common.richtext import summary
+
+from .text import agenda_text, guid, place, session_uid, utc
+
+PRODID = "-//eventsite//Event agendas//EN"
+# How often subscribed calendars should fetch the event feed again.
+REFRESH = timedelta(hours=1)
+
+
+def _vevent(agenda, url):
+    session = agenda.session
+    changed = utc(agenda.last_changed)
+    return icalendar.Event.new(
+        uid=session_uid(session),
+        # Without a METHOD, DTSTAMP is the time the entry was last revised (RFC 5545
+        # 3.8.7.2); it keeps the file the same from one request to the next.
+        stamp=changed,
+        last_modified=changed,
+        sequence=session.sequence,
+        start=session.starts_at,
+        end=session.ends_at,
+        summary=str(session),
+        description=agenda_text(agenda, url),
+        location=place(session) or None,
+        url=url,
+        status="CANCELLED" if session.cancelled else "CONFIRMED",
+    )
+
+
+def _to_ical(calendar, dates):
+    if dates:
+        # A VTIMEZONE for each TZID, made from the zoneinfo database for the days in the file.
+        calendar.add_missing_timezones(
+            first_date=min(dates) - timedelta(days=1), last_date=max(dates) + timedelta(days=1)
+        )
+    return calendar.to_ical()
+
+
+def session_ics(agenda, absolute):
+    """One VEVENT for a session whose date, times and zone are known."""
+    session = agenda.session
+    url = absolute(session.get_absolute_url())
+    calendar = icalendar.Calendar.new(
+        prodid=PRODID,
+        uid=guid("session-calendar", session.pk),
+        subcomponents=[_vevent(agenda, url)],
+    )
+    return _to_ical(calendar, [session.date])
+
+
+def event_ics(event, agendas, absolute):
+    """A subscribable calendar of the event's sessions that have a date and times."""
+    dated = [agenda for agenda in agendas if agenda.session.has_calendar_times]
+    url = absolute(event.get_absolute_url())
+    calendar = icalendar.Calendar.new(
+        prodid=PRODID,
+        name=event.title,
+        description=summary(event.description, 300) or None,
+        uid=guid("event-calendar", event.pk),
+        url=url,
+        refresh_interval=REFRESH,
+        subcomponents=[
+            _vevent(agenda, absolute(agenda.session.get_absolute_url())) for agenda in dated
+        ],
+    )
+    # RFC 7986 requires VALUE=DURATION on REFRESH-INTERVAL; older clients read X-PUBLISHED-TTL.
+    calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
+    calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH))
+    return _to_ical(calendar, [agenda.session.date for agenda in dated])
