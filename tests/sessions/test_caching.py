@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from sessions.models import Session
-from tests.sessions.test_admin import change_form_data
+from tests.helpers import change_form_data
 
 pytestmark = pytest.mark.django_db
 

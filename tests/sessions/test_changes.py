@@ -9,7 +9,7 @@ from lxml import etree
 
 from sessions.models import AgendaChange, Session
 from tests.factories import AgendaSlotFactory, SessionFactory
-from tests.sessions.test_admin import change_form_data, change_url
+from tests.helpers import change_form_data, change_url
 
 pytestmark = pytest.mark.django_db
 

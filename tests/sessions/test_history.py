@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from sessions.models import AgendaSlot, Session
-from tests.sessions.test_admin import change_form_data
+from tests.helpers import change_form_data
 
 pytestmark = pytest.mark.django_db
 
