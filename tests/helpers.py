@@ -4,7 +4,13 @@ Not a test module (pytest collects only test_*.py), so test modules import from
 here and never from one another. Fixtures live in the conftest.py files.
 """
 
+import json
+import re
+
 from django.urls import reverse
+
+# The demo session's public page (manage.py load_demo).
+DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
 
 
 def change_url(session):
@@ -59,3 +65,9 @@ def management_form(prefix, total, initial):
         f"{prefix}-MIN_NUM_FORMS": 0,
         f"{prefix}-MAX_NUM_FORMS": 1000,
     }
+
+
+def json_ld(response):
+    """The page's JSON-LD description (schema.org) as a dict."""
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
+    return json.loads(match.group(1))

@@ -13,11 +13,11 @@ from django.test import Client
 
 from sessions.models import Session
 from tests.factories import UserFactory
+from tests.helpers import DEMO_URL
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
 
 
 def test_deploy_checks_report_nothing_with_production_settings():

@@ -7,11 +7,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from sessions.models import Session
-from tests.helpers import change_form_data
+from tests.helpers import DEMO_URL, change_form_data
 
 pytestmark = pytest.mark.django_db
-
-DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
 
 
 @pytest.fixture(params=["files", "redis"])

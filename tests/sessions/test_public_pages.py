@@ -1,4 +1,3 @@
-import json
 import re
 from datetime import date, time
 
@@ -16,10 +15,9 @@ from tests.factories import (
     SpeakerFactory,
     fill_agenda,
 )
+from tests.helpers import DEMO_URL, json_ld
 
 pytestmark = pytest.mark.django_db
-
-DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
 
 
 def visible_text(response):
@@ -111,11 +109,6 @@ def test_slot_times_are_machine_readable_with_the_offset_once_date_and_zone_are_
     assert "All times are in the Europe/London time zone (UTC+01:00 on that day)." in (
         visible_text(response)
     )
-
-
-def json_ld(response):
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
-    return json.loads(match.group(1))
 
 
 def test_session_page_describes_the_event_for_search_engines(client, demo):
