@@ -7,10 +7,20 @@ here and never from one another. Fixtures live in the conftest.py files.
 import json
 import re
 
+from django.core.management import call_command
 from django.urls import reverse
+
+from sessions.models import Session
 
 # The demo session's public page (manage.py load_demo).
 DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
+
+
+def load_demo(**options):
+    """Load the demo event (manage.py load_demo, with its --date and --time-zone
+    as keywords) and return its one session."""
+    call_command("load_demo", verbosity=0, **options)
+    return Session.objects.get()
 
 
 def change_url(session):

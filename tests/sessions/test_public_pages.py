@@ -2,7 +2,6 @@ import re
 from datetime import date, time
 
 import pytest
-from django.core.management import call_command
 from django.utils.html import strip_tags
 
 from sessions.models import Session
@@ -75,12 +74,6 @@ SEED_FACTS = [
     "in order to foster an open discussion, the meeting will be held under the Chatham House Rule.",
     "neither the identity nor the affiliation of the speakers, nor that of any other participant, may be revealed.",
 ]
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
-    return Session.objects.get()
 
 
 def test_session_page_shows_every_seed_fact_in_the_seed_order(client, demo):
