@@ -77,6 +77,11 @@ def management_form(prefix, total, initial):
     }
 
 
+def request_url(session):
+    """The public form that asks for a place in the session."""
+    return f"/events/{session.event.slug}/{session.slug}/request/"
+
+
 def json_ld(response):
     """The page's JSON-LD description (schema.org) as a dict."""
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
