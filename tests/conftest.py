@@ -9,6 +9,7 @@ from django.utils import timezone
 from participants.models import RequestSettings
 from sessions.models import Session
 from tests.factories import OrganiserFactory, UserFactory
+from tests.helpers import load_demo
 
 
 @pytest.fixture
@@ -39,6 +40,22 @@ def viewer_client(client, db):
     )
     client.force_login(viewer)
     return client
+
+
+@pytest.fixture
+def demo(db):
+    """The demo session as manage.py load_demo leaves it: date, time zone and venue
+    still to be confirmed."""
+    return load_demo()
+
+
+@pytest.fixture
+def demo_after_commit(db, django_capture_on_commit_callbacks):
+    """The demo session, with the on-commit callbacks of loading it run as after a
+    real commit (the page cache's version is renewed)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        session = load_demo()
+    return session
 
 
 @pytest.fixture

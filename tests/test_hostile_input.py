@@ -59,7 +59,7 @@ from tests.factories import (
     SessionRoleFactory,
     SpeakerFactory,
 )
-from tests.sessions.test_admin import change_form_data
+from tests.helpers import change_form_data, management_form
 
 pytestmark = pytest.mark.django_db
 
@@ -157,15 +157,6 @@ def admin_url(model, action, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
 
 
-def management(prefix, total, initial):
-    return {
-        f"{prefix}-TOTAL_FORMS": total,
-        f"{prefix}-INITIAL_FORMS": initial,
-        f"{prefix}-MIN_NUM_FORMS": 0,
-        f"{prefix}-MAX_NUM_FORMS": 1000,
-    }
-
-
 def session_data(w):
     data = change_form_data(
         w.session,
@@ -188,7 +179,7 @@ def session_data(w):
 
 def speaker_data(w, speaker=None):
     data = {"honorific": "", "name": "Grace Hopper", "slug": "grace", "bio": ""}
-    data |= management("affiliations", 1, 0 if speaker is None else 1)
+    data |= management_form("affiliations", 1, 0 if speaker is None else 1)
     data |= {
         "affiliations-0-order": 1,
         "affiliations-0-position": "Chief",

@@ -8,16 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
-from sessions.models import Session
 from tests.factories import UserFactory
+from tests.helpers import DEMO_URL
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
 
 
 def test_deploy_checks_report_nothing_with_production_settings():
@@ -57,12 +55,6 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable" in result.stderr
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
-    return Session.objects.get()
 
 
 def test_pages_send_the_security_headers(client, demo):

@@ -6,12 +6,11 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 
 from participants.models import RequestSettings
-from sessions.models import Session
 from tests.factories import ParticipantRequestFactory
+from tests.helpers import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +36,9 @@ def file_cache(settings, tmp_path):
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0, date=date(2026, 6, 1), time_zone="Europe/London")
-    session = Session.objects.get()
+def demo_with_staff_data(db):
+    """The demo session, dated and online only, with every kind of staff-only data set."""
+    session = load_demo(date=date(2026, 6, 1), time_zone="Europe/London")
     session.online_url = MEETING_LINK  # online only: no venue
     session.save()
     session.slots.update(**SECRETS)
@@ -79,13 +78,15 @@ def cached_bytes(folder):
     return b"\n".join(t if isinstance(t, bytes) else str(t).encode() for t in texts)
 
 
-def test_staff_data_is_in_no_public_page_export_or_cache(demo, file_cache, organiser_client):
+def test_staff_data_is_in_no_public_page_export_or_cache(
+    demo_with_staff_data, file_cache, organiser_client
+):
     visitor = Client()
     # Organisers browse the same pages (their copies are never cached) ...
-    for url in public_urls(demo):
+    for url in public_urls(demo_with_staff_data):
         organiser_client.get(url)
     # ... and so do visitors, whose copies are.
-    responses = {url: visitor.get(url) for url in public_urls(demo)}
+    responses = {url: visitor.get(url) for url in public_urls(demo_with_staff_data)}
 
     for url, response in responses.items():
         assert response.status_code == 200, url
@@ -97,8 +98,8 @@ def test_staff_data_is_in_no_public_page_export_or_cache(demo, file_cache, organ
         assert secret.encode() not in stored, secret
 
 
-def test_staff_see_their_notes_only_on_staff_pages(demo, organiser_client):
-    run_of_show = organiser_client.get(demo.get_absolute_url() + "run-of-show/")
+def test_staff_see_their_notes_only_on_staff_pages(demo_with_staff_data, organiser_client):
+    run_of_show = organiser_client.get(demo_with_staff_data.get_absolute_url() + "run-of-show/")
 
     for secret in SECRETS.values():
         assert secret in run_of_show.text

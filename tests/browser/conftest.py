@@ -97,8 +97,6 @@ def log_in(client, live_server):
 AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules the site promises to meet.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 AXE_RUN = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}}).then(
     result => result.violations.map(rule => ({

@@ -11,10 +11,12 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import ParticipantRequestFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def session_url(session, name):

@@ -20,7 +20,3 @@ def session(db):
 def open_session(session):
     RequestSettingsFactory(session=session)
     return session
-
-
-def request_url(session):
-    return f"/events/{session.event.slug}/{session.slug}/request/"

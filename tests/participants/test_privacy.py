@@ -4,7 +4,7 @@ from django.template import Context, Template
 
 from participants.models import ParticipantRequest
 from tests.factories import ParticipantRequestFactory, RequestSettingsFactory, SessionFactory
-from tests.participants.conftest import request_url
+from tests.helpers import request_url
 
 pytestmark = pytest.mark.django_db
 

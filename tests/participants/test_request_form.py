@@ -10,7 +10,7 @@ from django.utils import timezone
 from participants import ratelimit
 from participants.models import ParticipantRequest
 from tests.factories import ParticipantRequestFactory, RequestSettingsFactory, SessionFactory
-from tests.participants.conftest import request_url
+from tests.helpers import request_url
 
 pytestmark = pytest.mark.django_db
 

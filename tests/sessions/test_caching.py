@@ -3,15 +3,11 @@ from datetime import time
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 
-from sessions.models import Session
-from tests.sessions.test_admin import change_form_data
+from tests.helpers import DEMO_URL, change_form_data
 
 pytestmark = pytest.mark.django_db
-
-DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
 
 
 @pytest.fixture(params=["files", "redis"])
@@ -39,15 +35,8 @@ def visitor():
     return Client()
 
 
-@pytest.fixture
-def demo(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", verbosity=0)
-    return Session.objects.get()
-
-
 def test_repeat_visit_is_served_from_the_cache_without_queries(
-    client, shared_cache, demo, django_assert_num_queries
+    client, shared_cache, demo_after_commit, django_assert_num_queries
 ):
     first = client.get(DEMO_URL)
 
@@ -59,19 +48,19 @@ def test_repeat_visit_is_served_from_the_cache_without_queries(
 
 
 def test_organisers_edit_shows_on_the_very_next_public_request(
-    visitor, organiser_client, shared_cache, demo, django_capture_on_commit_callbacks
+    visitor, organiser_client, shared_cache, demo_after_commit, django_capture_on_commit_callbacks
 ):
     visitor.get(DEMO_URL)  # now cached
     slots = [
         {"start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}" if s.end else "", "title": s.title}
-        for s in demo.slots.all()
+        for s in demo_after_commit.slots.all()
     ]
     slots[3]["title"] = "Questions from the floor"
-    data = change_form_data(demo, slots=slots)
-    data["status"] = demo.status
+    data = change_form_data(demo_after_commit, slots=slots)
+    data["status"] = demo_after_commit.status
 
     with django_capture_on_commit_callbacks(execute=True):
-        saved = organiser_client.post(f"/admin/agenda/session/{demo.pk}/change/", data)
+        saved = organiser_client.post(f"/admin/agenda/session/{demo_after_commit.pk}/change/", data)
 
     assert saved.status_code == 302
     page = visitor.get(DEMO_URL).text
@@ -80,19 +69,20 @@ def test_organisers_edit_shows_on_the_very_next_public_request(
 
 
 def test_unpublishing_from_the_list_hides_the_page_at_once(
-    visitor, organiser_client, shared_cache, demo, django_capture_on_commit_callbacks
+    visitor, organiser_client, shared_cache, demo_after_commit, django_capture_on_commit_callbacks
 ):
     assert visitor.get(DEMO_URL).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         organiser_client.post(
-            "/admin/agenda/session/", {"action": "unpublish", "_selected_action": [demo.pk]}
+            "/admin/agenda/session/",
+            {"action": "unpublish", "_selected_action": [demo_after_commit.pk]},
         )
 
     assert visitor.get(DEMO_URL).status_code == 404
 
 
-def test_organiser_never_gets_the_anonymous_copy(visitor, organiser_client, demo):
+def test_organiser_never_gets_the_anonymous_copy(visitor, organiser_client, demo_after_commit):
     visitor.get(DEMO_URL)
 
     page = organiser_client.get(DEMO_URL)
@@ -101,7 +91,7 @@ def test_organiser_never_gets_the_anonymous_copy(visitor, organiser_client, demo
     assert "Edit in the admin" not in visitor.get(DEMO_URL).text
 
 
-def test_repeat_request_with_the_etag_gets_304_without_a_body(client, demo):
+def test_repeat_request_with_the_etag_gets_304_without_a_body(client, demo_after_commit):
     first = client.get(DEMO_URL)
 
     repeat = client.get(DEMO_URL, headers={"if-none-match": first["ETag"]})
@@ -112,11 +102,13 @@ def test_repeat_request_with_the_etag_gets_304_without_a_body(client, demo):
     assert "max-age=0" in first["Cache-Control"]
 
 
-def test_changed_page_gets_a_new_etag(client, demo, django_capture_on_commit_callbacks):
+def test_changed_page_gets_a_new_etag(
+    client, demo_after_commit, django_capture_on_commit_callbacks
+):
     first = client.get(DEMO_URL)
     with django_capture_on_commit_callbacks(execute=True):
-        demo.end_time = time(13, 30)
-        demo.save()
+        demo_after_commit.end_time = time(13, 30)
+        demo_after_commit.save()
 
     repeat = client.get(DEMO_URL, headers={"if-none-match": first["ETag"]})
 
@@ -125,33 +117,35 @@ def test_changed_page_gets_a_new_etag(client, demo, django_capture_on_commit_cal
 
 
 def test_opening_requests_for_places_shows_the_link_at_once(
-    visitor, shared_cache, demo, django_capture_on_commit_callbacks
+    visitor, shared_cache, demo_after_commit, django_capture_on_commit_callbacks
 ):
     from participants.models import RequestSettings
 
     assert "Request a place" not in visitor.get(DEMO_URL).text
 
     with django_capture_on_commit_callbacks(execute=True):
-        RequestSettings.objects.create(session=demo, requests_open=True)
+        RequestSettings.objects.create(session=demo_after_commit, requests_open=True)
 
     assert "Request a place" in visitor.get(DEMO_URL).text
 
 
 def test_shifting_the_agenda_shows_at_once(
-    visitor, shared_cache, demo, django_capture_on_commit_callbacks
+    visitor, shared_cache, demo_after_commit, django_capture_on_commit_callbacks
 ):
     from sessions.tools.shift import agenda_shift
 
     visitor.get(DEMO_URL)
 
     with django_capture_on_commit_callbacks(execute=True):
-        agenda_shift(session=demo, minutes=15, move_session=True)
+        agenda_shift(session=demo_after_commit, minutes=15, move_session=True)
 
     page = visitor.get(DEMO_URL).text
     assert '<time datetime="13:05">13:05</time>–<time datetime="13:15">13:15</time>' in page
 
 
-def test_tracking_parameters_share_the_cached_page(visitor, demo, django_assert_num_queries):
+def test_tracking_parameters_share_the_cached_page(
+    visitor, demo_after_commit, django_assert_num_queries
+):
     visitor.get(DEMO_URL)
 
     with django_assert_num_queries(0):
@@ -160,7 +154,7 @@ def test_tracking_parameters_share_the_cached_page(visitor, demo, django_assert_
     assert tagged.status_code == 200
 
 
-def test_made_up_addresses_are_not_cached(visitor, demo, django_assert_num_queries):
+def test_made_up_addresses_are_not_cached(visitor, demo_after_commit, django_assert_num_queries):
     visitor.get("/events/engaging-civil-society-cybercrime/no-such-session/")
 
     with django_assert_num_queries(1):  # looked up again, not answered from the cache
@@ -170,7 +164,7 @@ def test_made_up_addresses_are_not_cached(visitor, demo, django_assert_num_queri
 
 
 def test_a_page_number_outside_the_sitemap_shares_the_pages_copy(
-    visitor, demo, django_assert_num_queries
+    visitor, demo_after_commit, django_assert_num_queries
 ):
     visitor.get(DEMO_URL)
 

@@ -1,4 +1,3 @@
-import json
 import re
 from datetime import date, time
 
@@ -9,7 +8,7 @@ from lxml import etree
 
 from sessions.models import AgendaChange, Session
 from tests.factories import AgendaSlotFactory, SessionFactory
-from tests.sessions.test_admin import change_form_data, change_url
+from tests.helpers import change_form_data, change_url, json_ld
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +31,6 @@ def published_session(**fields):
 
 def descriptions(session):
     return list(session.changes.order_by("changed_at", "pk").values_list("kind", "description"))
-
-
-def json_ld(response):
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
-    return json.loads(match.group(1))
 
 
 def test_edits_before_the_first_publication_are_not_recorded():

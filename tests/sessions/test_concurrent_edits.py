@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import AgendaSlotFactory, OrganiserFactory, SessionFactory
-from tests.sessions.test_admin import change_form_data
+from tests.helpers import change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,7 @@
-import json
 import re
 from datetime import date, time
 
 import pytest
-from django.core.management import call_command
 from django.utils.html import strip_tags
 
 from sessions.models import Session
@@ -16,10 +14,9 @@ from tests.factories import (
     SpeakerFactory,
     fill_agenda,
 )
+from tests.helpers import DEMO_URL, json_ld
 
 pytestmark = pytest.mark.django_db
-
-DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
 
 
 def visible_text(response):
@@ -79,12 +76,6 @@ SEED_FACTS = [
 ]
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
-    return Session.objects.get()
-
-
 def test_session_page_shows_every_seed_fact_in_the_seed_order(client, demo):
     response = client.get(DEMO_URL)
 
@@ -111,11 +102,6 @@ def test_slot_times_are_machine_readable_with_the_offset_once_date_and_zone_are_
     assert "All times are in the Europe/London time zone (UTC+01:00 on that day)." in (
         visible_text(response)
     )
-
-
-def json_ld(response):
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
-    return json.loads(match.group(1))
 
 
 def test_session_page_describes_the_event_for_search_engines(client, demo):

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from sessions.models import Session
@@ -22,6 +21,7 @@ from tests.factories import (
     SpeakerFactory,
     UserFactory,
 )
+from tests.helpers import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -305,8 +305,7 @@ def test_run_of_show_lists_who_leads_and_who_is_on_stage_in_billed_order(staff_c
 
 
 def test_run_of_show_header_says_what_is_still_to_be_confirmed(staff_client):
-    call_command("load_demo", verbosity=0)
-    session = Session.objects.get()
+    session = load_demo()
 
     response = staff_client.get(staff_url(session))
 
@@ -368,8 +367,7 @@ def test_run_of_show_has_a_print_button_without_inline_script_or_style(
 
 
 def test_cue_cards_give_each_slot_its_people_words_and_neighbours(staff_client):
-    call_command("load_demo", verbosity=0)
-    session = Session.objects.get()
+    session = load_demo()
     panel = session.slots.get(title="In-conversation between speakers")
     panel.cue = "Chairs walk on after the welcome"
     panel.tech_notes = "Six lapel microphones"

@@ -1,0 +1,88 @@
+"""Plain helpers that several test modules share.
+
+Not a test module (pytest collects only test_*.py), so test modules import from
+here and never from one another. Fixtures live in the conftest.py files.
+"""
+
+import json
+import re
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from sessions.models import Session
+
+# The demo session's public page (manage.py load_demo).
+DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
+
+
+def load_demo(**options):
+    """Load the demo event (manage.py load_demo, with its --date and --time-zone
+    as keywords) and return its one session."""
+    call_command("load_demo", verbosity=0, **options)
+    return Session.objects.get()
+
+
+def change_url(session):
+    return reverse("admin:agenda_session_change", args=[session.pk])
+
+
+def change_form_data(session, slots=(), roles=()):
+    """The POST body of the session's change form, with its two inline formsets,
+    as a form opened now would send it."""
+    session.refresh_from_db(fields=["updated_at"])
+    data = {
+        "opened_version": session.updated_at.isoformat(),
+        "event": session.event_id,
+        "order": session.order,
+        "label": session.label,
+        "title": session.title,
+        "slug": session.slug,
+        "date": session.date or "",
+        "start_time": session.start_time or "",
+        "end_time": session.end_time or "",
+        "time_zone": session.time_zone,
+        "venue": session.venue,
+        "online_url": session.online_url,
+        "outline": session.outline,
+        "audience": session.audience,
+        "capacity_min": session.capacity_min or "",
+        "capacity_max": session.capacity_max or "",
+        "fields_of_expertise": session.fields_of_expertise,
+        "house_rule": session.house_rule,
+        "allow_indexing": "on",
+    }
+    existing_slots = list(session.slots.all())
+    data |= management_form("slots", total=len(slots), initial=len(existing_slots))
+    for index, slot in enumerate(slots):
+        row = {"title": "", "kind": "other", "end": "", **slot}
+        if index < len(existing_slots):
+            row["id"] = existing_slots[index].pk
+        row["session"] = session.pk
+        data |= {f"slots-{index}-{key}": value for key, value in row.items()}
+    data |= management_form("roles", total=len(roles), initial=0)
+    for index, role in enumerate(roles):
+        row = {"role": "speaker", "order": 0, "contribution_order": 0, **role}
+        data |= {f"roles-{index}-{key}": value for key, value in row.items()}
+    return data
+
+
+def management_form(prefix, total, initial):
+    """The management form of an admin inline formset, as the page sends it."""
+    return {
+        f"{prefix}-TOTAL_FORMS": total,
+        f"{prefix}-INITIAL_FORMS": initial,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+
+
+def request_url(session):
+    """The public form that asks for a place in the session."""
+    return f"/events/{session.event.slug}/{session.slug}/request/"
+
+
+def json_ld(response):
+    """The page's JSON-LD description (schema.org) as a dict."""
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
+    return json.loads(match.group(1))
