@@ -1,0 +1,48 @@
+"""One way to write a time, a span and a duration, for every page, export and message."""
+
+from datetime import time, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from common.formatting import and_join, clock, duration, span
+from sessions.core.rules import SlotTimes
+from sessions.exports.text import agenda_lines
+
+
+def test_span_joins_start_and_end_with_an_en_dash():
+    assert span(time(11, 30), time(11, 45)) == "11:30–11:45"
+
+
+def test_span_of_a_milestone_is_its_start_alone():
+    assert span(time(11, 30), None) == "11:30"
+
+
+def test_span_without_a_start_says_what_the_caller_asks():
+    assert span(None, None, unknown="time to be confirmed") == "time to be confirmed"
+
+
+def test_clock_is_to_the_minute_even_with_seconds():
+    assert clock(time(8, 0, 59)) == "08:00"
+    assert clock(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(35, "35 min"), (60, "1 h"), (65, "1 h 05 min"), (0, "0 min")],
+)
+def test_duration_in_hours_and_minutes(minutes, text):
+    assert duration(timedelta(minutes=minutes)) == text
+
+
+def test_and_join_lists_people_as_a_sentence():
+    assert and_join(["Joyce Hakmeh", "Dr Patryk Pawlak"]) == "Joyce Hakmeh and Dr Patryk Pawlak"
+    assert and_join(["a", "b", "c"]) == "a, b and c"
+
+
+def test_rule_messages_and_exports_write_a_span_alike():
+    times = SlotTimes(title="Panel", start=time(11, 45), end=time(12, 20))
+    item = SimpleNamespace(start=times.start, end=times.end, slot=SimpleNamespace(title="Panel"))
+
+    assert times.describe() == "“Panel” (11:45–12:20)"
+    assert agenda_lines(SimpleNamespace(items=[item])) == ["11:45–12:20 Panel"]
