@@ -1,3 +1,4 @@
+import os
 import uuid
 from datetime import time
 
@@ -21,7 +22,13 @@ def shared_cache(request, settings, tmp_path):
     else:
         backend = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": (
+                os.environ.get("REDIS_URL")
+                or pytest.fail(
+                    "REDIS_URL is not set: run the tests with scripts/test (it starts its own Redis) or set REDIS_URL=redis://HOST:PORT"
+                )
+            )
+            + "/15",
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
     settings.CACHES = {"default": backend}

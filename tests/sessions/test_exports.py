@@ -22,8 +22,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The repository's CI checks shared/ out beside the project.
-SCHEMAS = Path(settings.BASE_DIR).parent / "shared" / "schemas"
+# The frab/c3voc schemas live in the repository: tests/data/schemas/README.md.
+SCHEMAS = Path(settings.BASE_DIR) / "tests" / "data" / "schemas"
 
 
 def dated_session(**fields):
