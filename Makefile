@@ -10,10 +10,11 @@ dev:   ## the same with Django's development server and DEBUG on
 test:  ## the whole test suite; DATABASE_URL=postgres://... to run it on PostgreSQL
 	scripts/test
 
-lint:  ## ruff lint and format check; uv.lock and requirements/dev.txt agree with pyproject.toml
+lint:  ## ruff; import directions (.importlinter); uv.lock and requirements/dev.txt agree with pyproject.toml
 	scripts/bootstrap
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/python scripts/check_lock.py
 
 format:

@@ -1,4 +1,4 @@
-"""The demo event: the seed page (shared/seed/000_efc224fa6c7a3637.txt), cleaned.
+"""The demo event: a real event page (the seed page, 000_efc224fa6c7a3637), cleaned.
 
 Every fact of the page is here; its typing slips are not ("1145" is 11:45, the
 stray "." bullet is gone, "Chatham House rules" is the Chatham House Rule). The
