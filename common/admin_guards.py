@@ -1,4 +1,4 @@
-"""Two guards that Django's admin lacks, shared by every ModelAdmin of the project.
+"""Three guards that Django's admin lacks, shared by every ModelAdmin of the project.
 
 1. An autocomplete field that was sent a value which is not a key at all
    ("noon" for a numeric id) is refused by its form field ("Select a valid

@@ -8,8 +8,9 @@ people replaces the version once its transaction commits, so the very next
 request, in any worker on any app server sharing the cache, misses and renders
 the new content. Old entries are never read again and expire on their own.
 
-Each app names the apps whose data its public pages show with
-`bump_on_changes_to()` in its `ready()`. Writes that bypass model signals
+An app names the apps whose data its public pages show with
+`bump_on_changes_to()` in its `ready()` (or connects its own receiver for a
+single model, as participants does for its request settings). Writes that bypass model signals
 (QuerySet.update(), bulk_create(), bulk_update()) must call
 bump_content_version() themselves.
 """
@@ -63,14 +64,9 @@ def bump_content_version():
     transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
 
 
-# The only query parameter a public page reads: the sitemap's page number. Any
-# other, such as the utm_* tags of an invitation email, does not change a page, so
-# it shares the page's cached copy instead of filling the cache with one per link.
-PAGE_PARAMETERS = {"/sitemap.xml": {"p"}}
-
-
 def _page_key(request, version):
-    read = PAGE_PARAMETERS.get(request.path, set())
+    # Other parameters (utm_* tags and the like) share the page's copy.
+    read = settings.PUBLIC_PAGE_QUERY_PARAMETERS.get(request.path, ())
     parameters = urlencode(sorted((k, v) for k, v in request.GET.items() if k in read))
     address = f"{request.get_host()}{request.path}?{parameters}"
     # The day is part of the key: what is "upcoming", or whether requests for a

@@ -130,6 +130,11 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
     # the request-form rate limits need more room than that.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
+# The query parameters a cached public page reads, by path: only the sitemap's page
+# number. Any other, such as the utm_* tags of an invitation email, does not change a
+# page, so it shares the page's cached copy instead of filling the cache with one per link.
+PUBLIC_PAGE_QUERY_PARAMETERS = {"/sitemap.xml": {"p"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

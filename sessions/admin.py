@@ -1,6 +1,6 @@
 """The organisers' admin for events and sessions, with the slots and roles inline.
 
-The session's change form lives in core/forms.py; the organiser tools linked from
+The session's change form lives in admin_forms.py; the organiser tools linked from
 it in tools/; the event's backup download and import in backup/admin.py.
 """
 
@@ -14,8 +14,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.admin_guards import AdminGuardsMixin
 from common.caching import bump_content_version
 
+from .admin_forms import AgendaSlotFormSet, SessionAdminForm
 from .backup.admin import EventBackupMixin
-from .core.forms import AgendaSlotFormSet, SessionAdminForm
 from .models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole
 from .tools.admin import OrganiserToolsMixin
 

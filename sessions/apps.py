@@ -17,8 +17,9 @@ class AgendaConfig(AppConfig):
     def ready(self):
         from common.caching import bump_on_changes_to
 
+        # The receivers that raise SEQUENCE and record changes after publication.
+        from .core import changes  # noqa: F401
+
         # The public pages show events, sessions, slots and roles (this app) and the
         # people in them (speakers): a change to any of them empties the page cache.
-        # The receivers that raise SEQUENCE and record changes after publication are
-        # connected where their model is defined (core/changes.py).
         bump_on_changes_to(self.label, "speakers")

@@ -1,6 +1,6 @@
 """Where Django looks for the app's models. They live in sessions/core/, one module each."""
 
-from .core.changes import AgendaChange
+from .core.change import AgendaChange
 from .core.event import Event
 from .core.role import SessionRole
 from .core.session import RESERVED_SESSION_SLUGS, Session, time_zone_choices, validate_time_zone

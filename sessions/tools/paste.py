@@ -9,8 +9,8 @@ from django.db import transaction
 from ..core import rules
 from ..models import AgendaSlot, Session
 from . import paste_parser
-from .forms import TwoStepForm
 from .pages import two_step_view
+from .two_step import TwoStepForm
 
 
 @dataclass(frozen=True)

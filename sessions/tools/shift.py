@@ -12,8 +12,8 @@ from common.formatting import clock, span
 from ..core import rules
 from ..core.slot import running_order
 from ..models import RUNNING_ORDER, AgendaSlot, Session
-from .forms import TwoStepForm
 from .pages import two_step_view
+from .two_step import TwoStepForm
 
 
 @dataclass(frozen=True)

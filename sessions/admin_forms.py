@@ -4,9 +4,9 @@ the version the form was opened at, so a stale save is refused."""
 from django import forms
 from django.forms.models import BaseInlineFormSet
 
-from . import rules
-from .conflicts import session_edit_conflict
-from .session import Session, time_zone_choices
+from .core import rules
+from .core.conflicts import session_edit_conflict
+from .models import Session, time_zone_choices
 
 
 class AgendaSlotFormSet(BaseInlineFormSet):
