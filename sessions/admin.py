@@ -6,13 +6,12 @@ it in tools/; the event's backup download and import in backup/admin.py.
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import router, transaction
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_guards import AdminGuardsMixin
-from common.caching import bump_content_version
 
 from .admin_forms import AgendaSlotFormSet, SessionAdminForm
 from .backup.admin import EventBackupMixin
@@ -154,13 +153,31 @@ class SessionAdmin(OrganiserToolsMixin, AdminGuardsMixin, SimpleHistoryAdmin):
     def slot_count(self, obj):
         return obj.slot_count
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history's "Revert" form saves outside a transaction, unlike the
+        # change form; the form's edit-conflict check locks the session row
+        # (SELECT ... FOR UPDATE), which needs one, and the revert must be all or
+        # nothing like any other save.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # The actions save each session rather than update them in bulk: the change
+    # history then says who published or unpublished, and a change form opened
+    # before is refused instead of writing the old status back.
+
+    @staticmethod
+    def _locked(queryset):
+        # By primary key: FOR UPDATE refuses the GROUP BY of the list's slot count.
+        ids = list(queryset.values_list("pk", flat=True))
+        return Session.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+
     @admin.action(description="Publish selected sessions", permissions=["change"])
+    @transaction.atomic
     def publish(self, request, queryset):
-        sessions = list(queryset.exclude(status=Session.Status.PUBLISHED))
+        sessions = list(self._locked(queryset).exclude(status=Session.Status.PUBLISHED))
         for session in sessions:
             session.publish()
-        Session.objects.bulk_update(sessions, ["status", "published_at", "updated_at"])
-        bump_content_version()  # bulk_update sends no signals
+            session.save()
         self.message_user(
             request,
             ngettext("%d session published.", "%d sessions published.", len(sessions))
@@ -169,11 +186,13 @@ class SessionAdmin(OrganiserToolsMixin, AdminGuardsMixin, SimpleHistoryAdmin):
         )
 
     @admin.action(description="Unpublish selected sessions (back to draft)", permissions=["change"])
+    @transaction.atomic
     def unpublish(self, request, queryset):
-        count = queryset.filter(status=Session.Status.PUBLISHED).update(
-            status=Session.Status.DRAFT, updated_at=timezone.now()
-        )
-        bump_content_version()  # update() sends no signals
+        sessions = list(self._locked(queryset).filter(status=Session.Status.PUBLISHED))
+        for session in sessions:
+            session.status = Session.Status.DRAFT
+            session.save()
+        count = len(sessions)
         self.message_user(
             request,
             ngettext("%d session returned to draft.", "%d sessions returned to draft.", count)

@@ -86,3 +86,31 @@ def json_ld(response):
     """The page's JSON-LD description (schema.org) as a dict."""
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
     return json.loads(match.group(1))
+
+
+def agenda_rows(session):
+    """The slot rows of the change form as the admin shows them, unchanged."""
+    return [
+        {
+            "start": f"{s.start:%H:%M}",
+            "end": f"{s.end:%H:%M}" if s.end else "",
+            "title": s.title,
+            "kind": s.kind,
+            "description": s.description,
+            "moderators": [p.pk for p in s.moderators.all()],
+            "speakers": [p.pk for p in s.speakers.all()],
+        }
+        for s in session.slots.all()
+    ]
+
+
+def previewed(page):
+    """The fingerprint of what an organiser tool's preview offered, sent back with
+    the confirmation."""
+    return re.search(r'name="previewed"\s+value="([0-9a-f]+)"', page.text).group(1)
+
+
+def confirm_tool(client, url, data):
+    """Preview, then confirm what the preview offered, as an organiser does."""
+    page = client.post(url, {"_preview": "Preview", **data})
+    return client.post(url, {"_confirm": "Confirm", "previewed": previewed(page), **data})

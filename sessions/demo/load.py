@@ -5,6 +5,7 @@ from django.db import transaction
 from common.caching import bump_content_version
 from speakers.models import Affiliation, Organisation, Speaker
 
+from ..core.history import record_created
 from ..models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole
 from . import data as demo
 
@@ -28,15 +29,17 @@ def demo_event_load():
             slug=slug, defaults={"honorific": honorific, "name": name}
         )
         speaker.affiliations.all().delete()
-        Affiliation.objects.bulk_create(
-            Affiliation(
-                speaker=speaker,
-                order=order,
-                position=position,
-                unit=unit,
-                organisation=organisations[organisation],
+        record_created(
+            Affiliation.objects.bulk_create(
+                Affiliation(
+                    speaker=speaker,
+                    order=order,
+                    position=position,
+                    unit=unit,
+                    organisation=organisations[organisation],
+                )
+                for order, (position, unit, organisation) in enumerate(affiliations, start=1)
             )
-            for order, (position, unit, organisation) in enumerate(affiliations, start=1)
         )
         speakers[slug] = speaker
 
@@ -48,17 +51,19 @@ def demo_event_load():
         event=event, slug=demo.SESSION["slug"], defaults=fields
     )
     session.roles.all().delete()
-    SessionRole.objects.bulk_create(
-        SessionRole(
-            session=session,
-            speaker=speakers[slug],
-            role=role,
-            order=order,
-            shown_as=organisations.get(shown_as),
-            contribution=contribution,
-            contribution_order=contribution_order,
+    record_created(
+        SessionRole.objects.bulk_create(
+            SessionRole(
+                session=session,
+                speaker=speakers[slug],
+                role=role,
+                order=order,
+                shown_as=organisations.get(shown_as),
+                contribution=contribution,
+                contribution_order=contribution_order,
+            )
+            for slug, role, order, shown_as, contribution, contribution_order in demo.ROLES
         )
-        for slug, role, order, shown_as, contribution, contribution_order in demo.ROLES
     )
 
     # Slots are updated in place, row for row, rather than deleted and made again:

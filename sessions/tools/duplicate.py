@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 
+from ..core import history
 from ..models import AgendaSlot, Session, SessionRole
 from .pages import change_url, tool_response, tool_session
 
@@ -34,16 +35,21 @@ def session_duplicate(*, session):
         copies = AgendaSlot.objects.bulk_create(
             _copy_row(slot, session_id=duplicate.pk) for slot in slots
         )
+        links = {}
         for relation in ("moderators", "speakers"):
             through = getattr(AgendaSlot, relation).through
-            through.objects.bulk_create(
+            links[relation] = through.objects.bulk_create(
                 through(agendaslot_id=copy.pk, speaker_id=person.pk)
                 for slot, copy in zip(slots, copies, strict=True)
                 for person in getattr(slot, relation).all()
             )
-        SessionRole.objects.bulk_create(
+        roles = SessionRole.objects.bulk_create(
             _copy_row(role, session_id=duplicate.pk) for role in original.roles.order_by("pk")
         )
+        # Written in bulk, so recorded here: each copy has a history from its start,
+        # and a slot of the copy deleted by mistake comes back with its people.
+        history.record_created_slots(copies, links)
+        history.record_created(roles)
     return duplicate
 
 

@@ -1,10 +1,14 @@
 """Two organisers editing the same session: the second save is refused, not lost."""
 
+import contextlib
+import threading
 from datetime import time
 
 import pytest
+from django.db import connection
 from django.test import Client
 
+from sessions import admin_forms
 from tests.factories import AgendaSlotFactory, OrganiserFactory, SessionFactory
 from tests.helpers import change_form_data
 
@@ -116,3 +120,58 @@ def test_a_change_form_opened_before_a_shift_cannot_write_the_old_times_back(ses
     assert "the agenda slots “Welcome”" in message
     slot = session.slots.get()
     assert (slot.start, slot.end) == (time(11, 45), time(12, 0))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_saves_at_the_same_moment_one_is_refused(monkeypatch):
+    """Two organisers press Save together on forms opened at the same version.
+
+    Each request runs in its own thread with its own database connection, as two
+    gunicorn workers would. The first to check the version holds the session's row
+    (SELECT ... FOR UPDATE on PostgreSQL, the write lock of an IMMEDIATE transaction
+    on SQLite) until it commits, so the second checks after that and is refused;
+    without the lock both would pass the check and the second would overwrite the
+    first. A pause after the check keeps the window open long enough to matter.
+    """
+    session = SessionFactory(start_time=time(11, 30), end_time=time(13, 0), venue="Room A")
+    AgendaSlotFactory(session=session, title="Welcome", start=time(11, 30), end=time(11, 45))
+    alice, bob = organiser_browser("alice"), organiser_browser("bob")
+    forms = {}
+    for name, venue in (("alice", "Room B"), ("bob", "Room C")):
+        forms[name] = change_form_data(session, slots=rows(session))
+        forms[name]["venue"] = venue
+
+    checked = threading.Barrier(2, timeout=10)
+    check = admin_forms.session_edit_conflict
+
+    def slow_check(**kwargs):
+        verdict = check(**kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            checked.wait(timeout=1)  # reached by both only if nothing serialises them
+        return verdict
+
+    monkeypatch.setattr(admin_forms, "session_edit_conflict", slow_check)
+    responses = {}
+
+    def save(name, browser):
+        try:
+            responses[name] = browser.post(url(session), forms[name])
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [
+        threading.Thread(target=save, args=("alice", alice)),
+        threading.Thread(target=save, args=("bob", bob)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    codes = sorted(response.status_code for response in responses.values())
+    assert codes == [200, 302]
+    refused = next(r for r in responses.values() if r.status_code == 200)
+    assert "while you were editing it" in refused.context["adminform"].form.non_field_errors()[0]
+    winner = next(name for name, r in responses.items() if r.status_code == 302)
+    session.refresh_from_db()
+    assert session.venue == forms[winner]["venue"]

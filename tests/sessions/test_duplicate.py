@@ -17,8 +17,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Savepoint, the session, the slugs taken, the copy and its history record; slots
-# and their two kinds of people read, then written; roles read, then written; release.
-QUERIES_TO_DUPLICATE = 14
+# and their two kinds of people read, then written; roles read, then written; the
+# history of the slots, of their two kinds of people and of the roles; release.
+QUERIES_TO_DUPLICATE = 18
 
 
 @pytest.fixture

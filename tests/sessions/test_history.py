@@ -3,7 +3,7 @@ from datetime import time
 import pytest
 
 from sessions.models import AgendaSlot
-from tests.helpers import change_form_data
+from tests.helpers import agenda_rows, change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,22 +18,6 @@ def demo_with_history(demo):
 
 def admin_url(session, tool=""):
     return f"/admin/agenda/session/{session.pk}/{tool}"
-
-
-def agenda_rows(session):
-    """The slot rows of the change form as the admin shows them, unchanged."""
-    return [
-        {
-            "start": f"{s.start:%H:%M}",
-            "end": f"{s.end:%H:%M}" if s.end else "",
-            "title": s.title,
-            "kind": s.kind,
-            "description": s.description,
-            "moderators": [p.pk for p in s.moderators.all()],
-            "speakers": [p.pk for p in s.speakers.all()],
-        }
-        for s in session.slots.all()
-    ]
 
 
 def test_slot_deleted_by_mistake_is_restored_whole(organiser_client, demo_with_history):

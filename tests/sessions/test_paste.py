@@ -8,6 +8,7 @@ from django.urls import reverse
 from sessions.tools import paste, paste_parser
 from sessions.tools.paste_parser import Status
 from tests.factories import AgendaSlotFactory, SessionFactory
+from tests.helpers import previewed
 
 # The "Format and Proceedings" block of the seed page (shared/seed/000_efc224fa6c7a3637.txt,
 # which lives outside the repository), copied verbatim: typing slips, bold leftovers and all.
@@ -174,10 +175,6 @@ def session(db):
 
 def paste_url(session):
     return reverse("admin:agenda_session_paste_agenda", args=[session.pk])
-
-
-def previewed(page):
-    return re.search(r'name="previewed"\s+value="([0-9a-f]+)"', page.text).group(1)
 
 
 def preview(client, session, text, mode="add"):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from sessions.tools import shift
 from tests.factories import AgendaSlotFactory, SessionFactory
+from tests.helpers import previewed
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +35,6 @@ def shift_url(session):
 
 def preview(client, session, **data):
     return client.post(shift_url(session), {"_preview": "Preview", **data})
-
-
-def previewed(page):
-    """The fingerprint of what the preview offered, sent back with the confirmation."""
-    return re.search(r'name="previewed"\s+value="([0-9a-f]+)"', page.text).group(1)
 
 
 def confirm(client, session, **data):
