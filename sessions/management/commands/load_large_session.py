@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from common.caching import bump_content_version
+from sessions.core.history import record_created, record_created_slots
 from sessions.models import AgendaSlot, Event, Session, SessionRole
 from speakers.models import Speaker
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             allow_indexing=False,
         )
         people = list(Speaker.objects.order_by("pk")[:4])
-        SessionRole.objects.bulk_create(
+        roles = SessionRole.objects.bulk_create(
             SessionRole(session=session, speaker=person, order=n, contribution="will speak.")
             for n, person in enumerate(people)
         )
@@ -56,8 +57,11 @@ class Command(BaseCommand):
             if 2 * n + 1 < 24 * 60
         )
         Through = AgendaSlot.speakers.through
-        Through.objects.bulk_create(
+        links = Through.objects.bulk_create(
             Through(agendaslot=slot, speaker=person) for slot in created for person in people
         )
+        # Written in bulk, so their history is recorded here (as a save would).
+        record_created(roles)
+        record_created_slots(created, {"speakers": links})
         bump_content_version()
         self.stdout.write(f"{session.get_absolute_url()} ({len(created)} slots)")
