@@ -144,6 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # The site's own login: event staff without staff status cannot use the admin's.
 LOGIN_URL = "login"
+# Without ?next= a login lands on the home page (Django's default /accounts/profile/
+# is no page here).
+LOGIN_REDIRECT_URL = "agenda:home"
 LOGOUT_REDIRECT_URL = "agenda:home"
 
 AUTHENTICATION_BACKENDS = [

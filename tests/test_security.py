@@ -246,3 +246,16 @@ def test_event_staff_without_staff_status_log_in_on_the_site_and_reach_the_run_o
     assert logged_in.redirect_chain[-1][0] == run_of_show
     assert "Closing remarks" in logged_in.text
     assert client.get("/admin/").status_code == 302  # the admin stays closed to them
+
+
+def test_logging_in_without_a_next_page_lands_on_the_home_page(db):
+    UserFactory(username="stagehand", password="a long pass phrase 2026")
+
+    response = Client().post(
+        "/accounts/login/",
+        {"username": "stagehand", "password": "a long pass phrase 2026"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [("/", 302)]
+    assert response.status_code == 200
