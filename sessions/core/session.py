@@ -57,6 +57,14 @@ class SessionQuerySet(models.QuerySet):
             return self
         return self.published()
 
+    def listed_to(self, user):
+        """Sessions a page may list: every one an organiser may preview; for everyone
+        else the published ones that are not closed meetings, which are reached by
+        their own link only."""
+        if user.is_authenticated and user.has_perm("agenda.view_session"):
+            return self
+        return self.in_public_feeds()
+
     def featuring(self, speaker):
         """Sessions in which the person has a role, leads a slot or is on stage."""
         return self.filter(

@@ -99,7 +99,11 @@ class SessionView(TemplateView):
 
 
 class SpeakerView(DetailView):
-    """A person, their affiliations, and the published sessions they appear in."""
+    """A person, their affiliations, and the sessions they appear in that may be listed.
+
+    Someone who appears only in closed meetings still has a page (the meeting's page
+    links to it), but it lists none of them and is kept out of search engines.
+    """
 
     template_name = "speakers/speaker.html"
     context_object_name = "speaker"
@@ -114,8 +118,8 @@ class SpeakerView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        sessions = (
-            Session.objects.visible_to(self.request.user)
+        sessions = list(
+            Session.objects.listed_to(self.request.user)
             .featuring(self.object)
             .select_related("event")
             .order_by("event__title", "order")
@@ -125,8 +129,15 @@ class SpeakerView(DetailView):
             sessions=sessions,
             canonical_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
             description=seo.person_summary(self.object),
+            noindex=not any(s.is_published and s.allow_indexing for s in sessions),
             **kwargs,
         )
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["noindex"]:
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 @require_GET

@@ -200,6 +200,45 @@ def test_speaker_page_shows_affiliations_and_published_sessions(client, demo):
     assert "Draft" not in tennant
 
 
+def test_speaker_only_in_closed_meetings_is_kept_out_of_search_engines_and_lists_none(client):
+    closed = SessionFactory(published=True, allow_indexing=False, title="Closed-door meeting")
+    person = SessionRoleFactory(session=closed).speaker
+
+    page = client.get(person.get_absolute_url())
+
+    assert page.status_code == 200  # reachable from the meeting's page, by its link
+    assert page["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in page.text
+    assert "Closed-door meeting" not in page.text
+    assert closed.get_absolute_url() not in page.text
+
+
+def test_speaker_page_lists_open_meetings_only_and_stays_indexable(client):
+    person = SpeakerFactory()
+    for title, indexed in (("Open panel", True), ("Closed-door meeting", False)):
+        session = SessionFactory(published=True, allow_indexing=indexed, title=title)
+        SessionRoleFactory(session=session, speaker=person)
+
+    page = client.get(person.get_absolute_url())
+
+    assert "Open panel" in page.text
+    assert "Closed-door meeting" not in page.text
+    assert "X-Robots-Tag" not in page
+    assert 'name="robots"' not in page.text
+
+
+def test_organisers_see_every_meeting_of_a_speaker_on_a_page_kept_from_search_engines(
+    organiser_client,
+):
+    closed = SessionFactory(published=True, allow_indexing=False, title="Closed-door meeting")
+    person = SessionRoleFactory(session=closed).speaker
+
+    page = organiser_client.get(person.get_absolute_url())
+
+    assert "Closed-door meeting" in page.text
+    assert page["X-Robots-Tag"] == "noindex"
+
+
 @pytest.mark.parametrize(
     "url",
     [
