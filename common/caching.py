@@ -17,6 +17,7 @@ bump_content_version() themselves.
 
 import hashlib
 import uuid
+from datetime import UTC
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -69,10 +70,13 @@ def _page_key(request, version):
     read = settings.PUBLIC_PAGE_QUERY_PARAMETERS.get(request.path, ())
     parameters = urlencode(sorted((k, v) for k, v in request.GET.items() if k in read))
     address = f"{request.get_host()}{request.path}?{parameters}"
-    # The day is part of the key: what is "upcoming", or whether requests for a
-    # place have closed, changes at midnight without any edit.
-    day = timezone.localdate().isoformat()
-    return f"public-page:{version}:{day}:{hashlib.sha256(address.encode()).hexdigest()}"
+    # The quarter hour (UTC) is part of the key: what is "upcoming", or whether
+    # requests for a place have closed, changes at midnight without any edit, and
+    # midnight comes in some zone every quarter of an hour (every UTC offset in use
+    # is a multiple of 15 minutes), so a page is rendered again at most that often.
+    now = timezone.now().astimezone(UTC)
+    clock = f"{now:%Y-%m-%dT%H}:{now.minute // 15 * 15:02d}"
+    return f"public-page:{version}:{clock}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def public_page(view):

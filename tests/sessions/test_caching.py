@@ -1,11 +1,13 @@
 import os
 import uuid
-from datetime import time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
+from tests.factories import SessionFactory
 from tests.helpers import DEMO_URL, change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +179,20 @@ def test_a_page_number_outside_the_sitemap_shares_the_pages_copy(
 
     with django_assert_num_queries(0):
         visitor.get(DEMO_URL, {"p": "7"})
+
+
+def test_cached_home_page_drops_a_session_once_its_day_has_ended_in_its_zone(
+    visitor, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        SessionFactory(
+            published=True, date=date(2030, 5, 6), time_zone="Europe/Vienna", title="Late night"
+        )
+    before_midnight = datetime(2030, 5, 6, 21, 50, tzinfo=UTC)  # 23:50 in Vienna
+    monkeypatch.setattr(timezone, "now", lambda: before_midnight)
+    assert "Late night" in visitor.get("/").text  # now cached
+
+    after_midnight = datetime(2030, 5, 6, 22, 10, tzinfo=UTC)  # 00:10 in Vienna, same UTC day
+    monkeypatch.setattr(timezone, "now", lambda: after_midnight)
+
+    assert "Late night" not in visitor.get("/").text

@@ -1,7 +1,8 @@
 import re
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from sessions.models import Session
@@ -178,6 +179,59 @@ def test_home_lists_upcoming_and_to_be_confirmed_sessions(client, demo):
     assert "International Cooperation against cybercrime" in text
     assert coming.title in text
     assert past.title not in text
+
+
+# 10:30 UTC on 6 May 2030: still 5 May in Pago Pago (UTC-11), already 7 May on
+# Kiritimati (UTC+14), 12:30 in Vienna.
+NOW = datetime(2030, 5, 6, 10, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Sets the time timezone.now() reads: clock(datetime)."""
+
+    def set_clock(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    set_clock(NOW)
+    return set_clock
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "listed"),
+    [
+        pytest.param("Pacific/Pago_Pago", date(2030, 5, 5), True, id="west-today-there"),
+        pytest.param("Pacific/Pago_Pago", date(2030, 5, 4), False, id="west-yesterday-there"),
+        pytest.param("Pacific/Kiritimati", date(2030, 5, 6), False, id="east-yesterday-there"),
+        pytest.param("Pacific/Kiritimati", date(2030, 5, 7), True, id="east-today-there"),
+        pytest.param("Europe/Vienna", date(2030, 5, 6), True, id="vienna-today"),
+        pytest.param("Europe/Vienna", date(2030, 5, 5), False, id="vienna-yesterday"),
+        # Zone still to be confirmed: kept while that day lasts anywhere (UTC-12).
+        pytest.param("", date(2030, 5, 5), True, id="no-zone-still-that-day-somewhere"),
+        pytest.param("", date(2030, 5, 4), False, id="no-zone-over-everywhere"),
+        pytest.param("", None, True, id="no-date"),
+    ],
+)
+def test_home_keeps_a_session_until_its_day_has_ended_in_its_own_zone(
+    client, clock, zone, day, listed
+):
+    SessionFactory(published=True, date=day, time_zone=zone, title="The meeting")
+
+    text = visible_text(client.get("/"))
+
+    assert ("The meeting" in text) is listed
+
+
+def test_home_page_query_count_is_fixed_whatever_the_zones(
+    client, clock, django_assert_num_queries
+):
+    for zone in ["Pacific/Pago_Pago", "Pacific/Kiritimati", "Europe/Vienna", ""]:
+        event = EventFactory()
+        for day in (date(2030, 5, 5), date(2030, 5, 6), date(2030, 5, 7)):
+            SessionFactory(published=True, event=event, date=day, time_zone=zone)
+
+    with django_assert_num_queries(2):  # events, their sessions
+        client.get("/")
 
 
 def test_speaker_page_shows_affiliations_and_published_sessions(client, demo):
