@@ -133,6 +133,7 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
 # The query parameters a cached public page reads, by path: only the sitemap's page
 # number. Any other, such as the utm_* tags of an invitation email, does not change a
 # page, so it shares the page's cached copy instead of filling the cache with one per link.
+# The cache reads each as a page number (p=01 is p=1) and keeps no copy for any other value.
 PUBLIC_PAGE_QUERY_PARAMETERS = {"/sitemap.xml": {"p"}}
 
 AUTH_PASSWORD_VALIDATORS = [
