@@ -2,6 +2,7 @@ import re
 from datetime import UTC, date, datetime, time
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -129,7 +130,7 @@ def test_session_page_describes_the_event_for_search_engines(client, demo):
         "Joyce Hakmeh",
         "Dr Patryk Pawlak",
     ]
-    assert f'<link rel="canonical" href="http://testserver{DEMO_URL}">' in response.text
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{DEMO_URL}">' in response.text
     assert '<meta property="og:title" content="International Cooperation' in response.text
     assert '<meta name="description" content="This session takes stock' in response.text
     assert "<title>Session Two: International Cooperation" in response.text
@@ -148,16 +149,59 @@ def test_closed_meeting_is_kept_out_of_search_engines(client, demo):
     assert DEMO_URL not in sitemap.text
 
 
+# Hosts named by the formats themselves (XML namespaces, schema.org, the frab schema),
+# not links to the site.
+STANDARDS = {"www.w3.org", "www.sitemaps.org", "schema.org", "c3voc.de"}
+
+
+def test_absolute_links_come_from_site_url_whatever_host_and_scheme_the_request_names(
+    client, settings, demo
+):
+    settings.SITE_URL = "https://events.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", ".example.net"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    demo.date = date(2030, 6, 1)
+    demo.time_zone = "Europe/Vienna"
+    demo.save()
+    event = demo.event.get_absolute_url()
+    pages = [
+        "/",
+        event,
+        DEMO_URL,
+        "/speakers/patryk-pawlak/",
+        "/robots.txt",
+        "/sitemap.xml",
+        f"{event}calendar.ics",
+        DEMO_URL.rstrip("/") + ".ics",
+        f"{event}schedule.json",
+        f"{event}schedule.xml",
+        f"{event}changes.atom",
+    ]
+
+    for url in pages:
+        for headers in ({"host": "spoofed.example.net"}, {"x-forwarded-proto": "http"}):
+            response = client.get(url, headers=headers)
+            text = response.content.decode()
+            assert response.status_code == 200, url
+            addresses = set(re.findall(r"(https?|webcal)://([^/\"'<>\s]+)", text))
+            ours = {(scheme, host) for scheme, host in addresses if host not in STANDARDS}
+            assert ours, url
+            assert ours <= {("https", "events.example.org"), ("webcal", "events.example.org")}, (
+                url,
+                ours,
+            )
+
+
 def test_sitemap_and_robots_list_published_pages_only(client, demo):
     draft = SessionFactory(event=demo.event, slug="secret-draft")
 
     sitemap = client.get("/sitemap.xml").text
     robots = client.get("/robots.txt").text
 
-    assert f"http://testserver{DEMO_URL}" in sitemap
+    assert f"{settings.SITE_URL}{DEMO_URL}" in sitemap
     assert "/speakers/patryk-pawlak/" in sitemap
     assert draft.slug not in sitemap
-    assert "Sitemap: http://testserver/sitemap.xml" in robots
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in robots
 
 
 def test_event_page_lists_published_sessions_only(client, demo):
