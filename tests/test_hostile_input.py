@@ -865,6 +865,30 @@ def test_formulas_typed_into_a_slot_come_out_defused_in_the_run_of_show_csv(
             assert not cell.lstrip(' \t\r\n"').startswith(("=", "+", "-", "@")), (separator, cell)
 
 
+# Made-up addresses: odd Host headers and page numbers
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example", "testserver:abc", "testserver:99999", "TESTSERVER.", "[::1]", "a" * 300],
+)
+@pytest.mark.parametrize("path", ["/", "/sitemap.xml", "/robots.txt"])
+def test_odd_host_headers_are_refused_or_answered_never_a_server_error(world, host, path):
+    response = Client().get(path, headers={"host": host})
+
+    assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "number", ["01", "0", "-1", "9" * 5000, "1\x00", TEXT["script"], "١", "1e3", "0x1"]
+)
+def test_odd_sitemap_page_numbers_give_a_page_or_404_never_a_server_error(world, number):
+    response = Client().get("/sitemap.xml", {"p": number})
+
+    assert response.status_code in (200, 404)
+    assert not LIVE_MARKUP.search(response.content.decode())
+
+
 # The admin's search boxes
 
 SEARCH = CORE | {"script": TEXT["script"], "rtl": TEXT["rtl"]}
