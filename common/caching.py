@@ -16,14 +16,18 @@ bump_content_version() themselves.
 """
 
 import hashlib
+import re
 import uuid
+from datetime import UTC
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
@@ -64,15 +68,63 @@ def bump_content_version():
     transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
 
 
-def _page_key(request, version):
-    # Other parameters (utm_* tags and the like) share the page's copy.
-    read = settings.PUBLIC_PAGE_QUERY_PARAMETERS.get(request.path, ())
-    parameters = urlencode(sorted((k, v) for k, v in request.GET.items() if k in read))
-    address = f"{request.get_host()}{request.path}?{parameters}"
-    # The day is part of the key: what is "upcoming", or whether requests for a
-    # place have closed, changes at midnight without any edit.
-    day = timezone.localdate().isoformat()
-    return f"public-page:{version}:{day}:{hashlib.sha256(address.encode()).hexdigest()}"
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+# A page number as the cache keeps it: digits, leading zeros dropped, at most six.
+_PAGE_NUMBER = re.compile(r"0*([1-9][0-9]{0,5})")
+
+
+def _cached_hosts():
+    """The hosts whose pages are cached: those ALLOWED_HOSTS names outright (a
+    pattern such as ".example.org" names only example.org) and SITE_URL's host,
+    with its port if it has one. Other hosts are answered but never cached."""
+    names = {h.lower().removeprefix(".").removesuffix(".") for h in settings.ALLOWED_HOSTS}
+    names.discard("*")
+    site = urlsplit(settings.SITE_URL)
+    names.add(site.netloc.lower())
+    return names
+
+
+def _page_address(request):
+    """What identifies a public page in the cache: scheme, host and path, and the
+    query parameters that change the page, each normalised; None for a request
+    that must not be cached (a host the site does not name, a page number that is
+    not a plain number).
+
+    The host is lower case, without a trailing dot or its scheme's default port,
+    so its spellings share one copy; the scheme is part of it, so a request that
+    came through the proxy as https never answers a plain one.
+    """
+    try:
+        domain, port = split_domain_port(request.get_host())
+    except DisallowedHost:
+        return None  # the request fails further down with 400
+    scheme = request.scheme
+    if port == DEFAULT_PORTS.get(scheme):
+        port = ""
+    host = f"{domain}:{port}" if port else domain
+    if not domain or host not in _cached_hosts():
+        return None
+    # Other parameters (utm_* tags and the like) share the page's copy. Each one the
+    # page reads is a page number: p=01 is p=1; one Django's int() reads but that is
+    # not plain digits (+1, 1_0) is answered, uncached.
+    parameters = []
+    for name in sorted(settings.PUBLIC_PAGE_QUERY_PARAMETERS.get(request.path, ())):
+        if name in request.GET:
+            number = _PAGE_NUMBER.fullmatch(request.GET[name])
+            if number is None:
+                return None
+            parameters.append((name, number[1]))
+    return f"{scheme}://{host}{request.path}?{urlencode(parameters)}"
+
+
+def _page_key(address, version):
+    # The quarter hour (UTC) is part of the key: what is "upcoming", or whether
+    # requests for a place have closed, changes at midnight without any edit, and
+    # midnight comes in some zone every quarter of an hour (every UTC offset in use
+    # is a multiple of 15 minutes), so a page is rendered again at most that often.
+    now = timezone.now().astimezone(UTC)
+    clock = f"{now:%Y-%m-%dT%H}:{now.minute // 15 * 15:02d}"
+    return f"public-page:{version}:{clock}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def public_page(view):
@@ -102,7 +154,10 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self.get_response(request)
-        key = _page_key(request, content_version())
+        address = _page_address(request)
+        if address is None:
+            return self.get_response(request)
+        key = _page_key(address, content_version())
         response = cache.get(key)
         if response is not None:
             return response

@@ -35,6 +35,20 @@ def duration(delta: timedelta | None) -> str:
     return f"{hours} h" if not minutes else f"{hours} h {minutes:02d} min"
 
 
+def duration_in_words(delta: timedelta | None) -> str:
+    """1 hour, 2 hours, 30 minutes, 1 hour 30 minutes: for a sentence ("try again in
+    1 hour"); an empty string for none."""
+    if delta is None:
+        return ""
+    hours, minutes = divmod(int(delta.total_seconds() // 60), 60)
+    words = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((hours, "hour"), (minutes, "minute"))
+        if n
+    ]
+    return " ".join(words) or "a minute"
+
+
 def iso_duration(delta: timedelta | None) -> str:
     """The same span as an ISO 8601 duration (PT1H05M), for <time datetime>."""
     minutes = int(delta.total_seconds() // 60) if delta else 0

@@ -5,16 +5,28 @@ spreadsheet program misreading UTF-8, and a cell that it would run as a formula.
 """
 
 import csv
+import re
 
 from django.http import HttpResponse
 
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A field starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_TRIGGERS = "=+-@"
+# Where a spreadsheet program may start a field: at the comma this file is written
+# with, but also at a semicolon, tab or line break, which programs in other locales
+# and their import dialogs split on (only a cell with a comma, quote or line break
+# is quoted). Spaces and quotes before the trigger do not stop it.
+_FORMULA_FIELD = re.compile(r'(^|[,;\t\r\n])([\s"]*)(?=[=+\-@])')
 
 
 def spreadsheet_safe(value):
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+    """`value` as text that no spreadsheet runs, however it splits the line into fields.
+
+    An apostrophe goes before every trigger that would start a field: at the start
+    of the cell and after each separator ("Org;=cmd" becomes "Org;'=cmd"). Putting
+    it only at the start of the cell would leave "=cmd" live in a spreadsheet that
+    splits on the semicolon.
+    """
+    return _FORMULA_FIELD.sub(r"\1\2'", str(value))
 
 
 def csv_download(filename, header, rows):

@@ -133,6 +133,7 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
 # The query parameters a cached public page reads, by path: only the sitemap's page
 # number. Any other, such as the utm_* tags of an invitation email, does not change a
 # page, so it shares the page's cached copy instead of filling the cache with one per link.
+# The cache reads each as a page number (p=01 is p=1) and keeps no copy for any other value.
 PUBLIC_PAGE_QUERY_PARAMETERS = {"/sitemap.xml": {"p"}}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -144,20 +145,28 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # The site's own login: event staff without staff status cannot use the admin's.
 LOGIN_URL = "login"
+# Without ?next= a login lands on the home page (Django's default /accounts/profile/
+# is no page here).
+LOGIN_REDIRECT_URL = "agenda:home"
 LOGOUT_REDIRECT_URL = "agenda:home"
 
 AUTHENTICATION_BACKENDS = [
-    # First: refuses any login attempt while the account or the address is locked out.
+    # First: refuses any login attempt while the user name or the address is locked out.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords lock out the account (from anywhere) and the address (for
-# any account) for an hour; an organiser can lift a lockout in the admin.
+# Five wrong passwords for one user name from one address lock that user name from
+# that address; twenty from one address, for any user names, lock the address. Each
+# for an hour after the last failure; an organiser can lift a lock-out in the admin.
+# Axes has one limit for every group of AXES_LOCKOUT_PARAMETERS; our handler gives
+# the address its own (common/login_limits.py).
+AXES_HANDLER = "common.login_limits.PairAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)  # ours, not axes's
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_LOCKOUT_CALLABLE = "common.login_limits.lockout_response"
 # Behind a proxy, the client's address is the one the proxy adds to X-Forwarded-For.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 

@@ -61,6 +61,8 @@ def workdir():
 @contextmanager
 def serve(env, port, workers=2):
     """gunicorn with the repository's configuration on 127.0.0.1:`port`."""
+    # The site's own address: its links, and the only host whose pages are cached.
+    env = {**env, "SITE_URL": f"http://127.0.0.1:{port}"}
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py",
          "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "eventsite.wsgi"],

@@ -837,6 +837,58 @@ def test_json_import_refuses_a_slot_ending_before_it_starts(world):
     assert row_counts() == before
 
 
+# Formulas typed into a slot, read back from the run-of-show CSV
+
+CSV_FORMULAS = {
+    "semicolon": "Org;=cmd|' /C calc'!A0",
+    "comma": "Panel, =HYPERLINK(0)",
+    "tab": "Lights\t@SUM(A1)",
+    "line-break": "Mic check\n+1+cmd|' /C calc'!A0",
+    "first": "-2+3",
+}
+
+
+@pytest.mark.parametrize("field", ["slots-title", "slots-cue"])
+@pytest.mark.parametrize(("name", "value"), list(CSV_FORMULAS.items()), ids=list(CSV_FORMULAS))
+def test_formulas_typed_into_a_slot_come_out_defused_in_the_run_of_show_csv(
+    world, field, name, value
+):
+    saved = submit(world, "session-change", field, value)
+    csv_file = world.client.get(
+        reverse("agenda:run_of_show_csv", args=[world.event.slug, world.session.slug])
+    )
+
+    assert saved.status_code == 302
+    raw = csv_file.content.decode("utf-8-sig")
+    for separator in (",", ";", "\t", "\r", "\n"):
+        for cell in raw.split(separator):
+            assert not cell.lstrip(' \t\r\n"').startswith(("=", "+", "-", "@")), (separator, cell)
+
+
+# Made-up addresses: odd Host headers and page numbers
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example", "testserver:abc", "testserver:99999", "TESTSERVER.", "[::1]", "a" * 300],
+)
+@pytest.mark.parametrize("path", ["/", "/sitemap.xml", "/robots.txt"])
+def test_odd_host_headers_are_refused_or_answered_never_a_server_error(world, host, path):
+    response = Client().get(path, headers={"host": host})
+
+    assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "number", ["01", "0", "-1", "9" * 5000, "1\x00", TEXT["script"], "١", "1e3", "0x1"]
+)
+def test_odd_sitemap_page_numbers_give_a_page_or_404_never_a_server_error(world, number):
+    response = Client().get("/sitemap.xml", {"p": number})
+
+    assert response.status_code in (200, 404)
+    assert not LIVE_MARKUP.search(response.content.decode())
+
+
 # The admin's search boxes
 
 SEARCH = CORE | {"script": TEXT["script"], "rtl": TEXT["rtl"]}

@@ -1,7 +1,9 @@
 """The session: one meeting of an event, with its date, times, zone, place and audience."""
 
+import functools
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +15,17 @@ from speakers.models import Speaker
 
 from . import rules
 from .event import Event
+
+# The clocks furthest ahead and furthest behind on Earth: a day starts first in
+# UTC+14 (Kiribati's Line Islands) and ends last in UTC-12.
+EARLIEST_CLOCK = dt_timezone(timedelta(hours=14))
+LATEST_CLOCK = dt_timezone(timedelta(hours=-12))
+
+
+@functools.cache
+def _zones():
+    """Every zone a session may have, by name (read from the system once per process)."""
+    return {name: zoneinfo.ZoneInfo(name) for name in zoneinfo.available_timezones()}
 
 
 def validate_time_zone(value):
@@ -48,14 +61,45 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(date__isnull=False, start_time__isnull=False).exclude(time_zone="")
 
     def upcoming(self):
-        """Sessions from today on, and those whose date is still to be confirmed."""
-        return self.filter(models.Q(date__isnull=True) | models.Q(date__gte=timezone.localdate()))
+        """Sessions whose day has not ended in their own zone, and those whose date is
+        still to be confirmed.
+
+        A session dated in a zone still to be confirmed counts until its day has ended
+        everywhere on Earth (in UTC-12). One query, with no per-row work in Python:
+        a day on or after today in UTC+14 has not ended anywhere, a day before today
+        in UTC-12 has ended everywhere, and for the one or two days between, the
+        query names the zones where that day has ended (or still runs, if fewer).
+        """
+        now = timezone.now()
+        earliest_today = now.astimezone(LATEST_CLOCK).date()
+        latest_today = now.astimezone(EARLIEST_CLOCK).date()
+        upcoming = models.Q(date__isnull=True) | models.Q(date__gte=latest_today)
+        local_today = {name: now.astimezone(zone).date() for name, zone in _zones().items()}
+        day = earliest_today
+        while day < latest_today:
+            ended = [name for name, today in local_today.items() if today > day]
+            running = [name for name, today in local_today.items() if today <= day]
+            if len(ended) < len(running):
+                in_its_zone = ~models.Q(time_zone__in=ended)  # "" (no zone) is never in it
+            else:
+                in_its_zone = models.Q(time_zone__in=running) | models.Q(time_zone="")
+            upcoming |= models.Q(date=day) & in_its_zone
+            day += timedelta(days=1)
+        return self.filter(upcoming)
 
     def visible_to(self, user):
         """Published sessions, plus drafts for organisers who may preview them."""
         if user.is_authenticated and user.has_perm("agenda.view_session"):
             return self
         return self.published()
+
+    def listed_to(self, user):
+        """Sessions a page may list: every one an organiser may preview; for everyone
+        else the published ones that are not closed meetings, which are reached by
+        their own link only."""
+        if user.is_authenticated and user.has_perm("agenda.view_session"):
+            return self
+        return self.in_public_feeds()
 
     def featuring(self, speaker):
         """Sessions in which the person has a role, leads a slot or is on stage."""

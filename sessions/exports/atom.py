@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db import models
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+
+from common.site_url import absolute_url
 
 from ..models import AgendaChange, Session
 from .views import public_event
@@ -24,8 +27,13 @@ class EventChangesFeed(Feed):
     def subtitle(self, event):
         return "Dates, times, places and agenda items that changed after publication."
 
+    # Absolute links on SITE_URL: Django's Feed would put the request's host and
+    # scheme before a bare path.
     def link(self, event):
-        return event.get_absolute_url()
+        return absolute_url(event.get_absolute_url())
+
+    def feed_url(self, event):
+        return absolute_url(reverse("agenda:changes_feed", kwargs={"event": event.slug}))
 
     def items(self, event):
         return (
@@ -44,7 +52,7 @@ class EventChangesFeed(Feed):
         return escape(change.description)
 
     def item_link(self, change):
-        return f"{change.session.get_absolute_url()}#changes"
+        return absolute_url(f"{change.session.get_absolute_url()}#changes")
 
     def item_guid(self, change):
         return f"tag:{settings.CALENDAR_UID_DOMAIN},2026:change-{change.pk}"

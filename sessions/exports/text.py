@@ -2,7 +2,8 @@
 
 Every module of this package turns `Agenda` objects (core/agenda.py) into bytes;
 none reads the database. `absolute` is a callable that turns a path into an
-absolute URL (the view passes `request.build_absolute_uri`).
+absolute URL (the view passes `common.site_url.absolute_url`: SITE_URL, never
+the request's host).
 
 Staff-only slot fields (cue, tech_notes, responsible) are never read here, and
 the online meeting link is left out as on the public page: only "online" is said.

@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from common.site_url import absolute_url
+
 from ..core.agenda import build_agenda, build_agendas, session_queryset
 from ..models import Event, Session
 from . import ical
@@ -52,14 +54,14 @@ def session_ics(request, event, session):
     if not found.has_calendar_times:
         raise Http404("The date is not confirmed yet, so there is no calendar file.")
     agenda = build_agenda(found)
-    return _calendar_response(ical.session_ics(agenda, request.build_absolute_uri), found.slug)
+    return _calendar_response(ical.session_ics(agenda, absolute_url), found.slug)
 
 
 @require_safe
 @conditional(event_fingerprint)
 def event_ics(request, event):
     found = public_event(event)
-    body = ical.event_ics(found, _feed_agendas(found), request.build_absolute_uri)
+    body = ical.event_ics(found, _feed_agendas(found), absolute_url)
     return _calendar_response(body, found.slug)
 
 
@@ -75,12 +77,12 @@ def _schedule(event):
 @require_safe
 @conditional(event_fingerprint)
 def schedule_json(request, event):
-    body = frab_json.schedule_json(_schedule(event), request.build_absolute_uri)
+    body = frab_json.schedule_json(_schedule(event), absolute_url)
     return _schedule_response(body, "application/json")
 
 
 @require_safe
 @conditional(event_fingerprint)
 def schedule_xml(request, event):
-    body = frab_xml.schedule_xml(_schedule(event), request.build_absolute_uri)
+    body = frab_xml.schedule_xml(_schedule(event), absolute_url)
     return _schedule_response(body, "application/xml")

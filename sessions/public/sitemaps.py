@@ -1,7 +1,17 @@
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
+from common.site_url import site_scheme_and_host
+
 from ..models import Event, Session
+
+
+class Sitemap(DjangoSitemap):
+    """Locations on SITE_URL, whatever host and scheme the request named."""
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        protocol, domain = site_scheme_and_host()
+        return self._urls(page, protocol, domain)
 
 
 def listed_sessions():

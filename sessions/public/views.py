@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from common.richtext import summary
+from common.site_url import absolute_url
 from speakers.models import Speaker
 
 from ..core.agenda import build_agenda, session_queryset
@@ -29,9 +30,7 @@ class HomeView(ListView):
         return Event.objects.with_sessions(Session.objects.published().upcoming()).fetch_mode(RAISE)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            canonical_url=self.request.build_absolute_uri("/"), **kwargs
-        )
+        return super().get_context_data(canonical_url=absolute_url("/"), **kwargs)
 
 
 class EventView(DetailView):
@@ -52,14 +51,12 @@ class EventView(DetailView):
 
     def get_context_data(self, **kwargs):
         event = self.object
-        calendar_url = self.request.build_absolute_uri(
-            reverse("agenda:event_ics", kwargs={"event": event.slug})
-        )
+        calendar_url = absolute_url(reverse("agenda:event_ics", kwargs={"event": event.slug}))
         return super().get_context_data(
             calendar_url=calendar_url,
             # The same feed for calendar programs to subscribe to rather than import once.
             webcal_url="webcal://" + calendar_url.split("://", 1)[1],
-            canonical_url=self.request.build_absolute_uri(event.get_absolute_url()),
+            canonical_url=absolute_url(event.get_absolute_url()),
             description=summary(event.description) or event.title,
             **kwargs,
         )
@@ -76,7 +73,7 @@ class SessionView(TemplateView):
         )
         agenda = build_agenda(session)
         changes = list(session.changes.fetch_mode(RAISE))
-        url = self.request.build_absolute_uri(session.get_absolute_url())
+        url = absolute_url(session.get_absolute_url())
         # The URL's "event" and "session" slugs give way to the objects.
         return {
             **super().get_context_data(**kwargs),
@@ -99,7 +96,11 @@ class SessionView(TemplateView):
 
 
 class SpeakerView(DetailView):
-    """A person, their affiliations, and the published sessions they appear in."""
+    """A person, their affiliations, and the sessions they appear in that may be listed.
+
+    Someone who appears only in closed meetings still has a page (the meeting's page
+    links to it), but it lists none of them and is kept out of search engines.
+    """
 
     template_name = "speakers/speaker.html"
     context_object_name = "speaker"
@@ -114,8 +115,8 @@ class SpeakerView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        sessions = (
-            Session.objects.visible_to(self.request.user)
+        sessions = list(
+            Session.objects.listed_to(self.request.user)
             .featuring(self.object)
             .select_related("event")
             .order_by("event__title", "order")
@@ -123,10 +124,17 @@ class SpeakerView(DetailView):
         )
         return super().get_context_data(
             sessions=sessions,
-            canonical_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
+            canonical_url=absolute_url(self.object.get_absolute_url()),
             description=seo.person_summary(self.object),
+            noindex=not any(s.is_published and s.allow_indexing for s in sessions),
             **kwargs,
         )
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["noindex"]:
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 @require_GET
@@ -134,6 +142,6 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,12 +1,16 @@
 """Staff pages: the run-of-show (full and for the stage), cue cards and the CSV export.
 
 All of them show the same agenda (build_agenda) to holders of agenda.view_runofshow,
-drafts included. Anonymous visitors are sent to log in; others get 403.
+drafts included. Anonymous visitors are sent to log in; others get 403. Every
+answer carries Cache-Control: no-store, private, so no browser or proxy keeps the
+staff's notes.
 """
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.timezone import get_default_timezone, now
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView, View
 
 from common.spreadsheets import csv_download
@@ -17,6 +21,10 @@ from . import table
 
 class RunOfShowMixin(PermissionRequiredMixin):
     permission_required = "agenda.view_runofshow"
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     def get_agenda(self):
         session = get_object_or_404(

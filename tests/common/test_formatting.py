@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from common.formatting import and_join, clock, duration, span
+from common.formatting import and_join, clock, duration, duration_in_words, span
 from sessions.core.rules import SlotTimes
 from sessions.exports.text import agenda_lines
 
@@ -33,6 +33,22 @@ def test_clock_is_to_the_minute_even_with_seconds():
 )
 def test_duration_in_hours_and_minutes(minutes, text):
     assert duration(timedelta(minutes=minutes)) == text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [
+        (60, "1 hour"),
+        (120, "2 hours"),
+        (30, "30 minutes"),
+        (1, "1 minute"),
+        (90, "1 hour 30 minutes"),
+        (0, "a minute"),
+    ],
+)
+def test_duration_in_words_for_a_sentence(minutes, text):
+    assert duration_in_words(timedelta(minutes=minutes)) == text
+    assert duration_in_words(None) == ""
 
 
 def test_and_join_lists_people_as_a_sentence():

@@ -1,11 +1,15 @@
 import os
 import uuid
-from datetime import time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from tests.factories import SessionFactory
 from tests.helpers import DEMO_URL, change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +181,105 @@ def test_a_page_number_outside_the_sitemap_shares_the_pages_copy(
 
     with django_assert_num_queries(0):
         visitor.get(DEMO_URL, {"p": "7"})
+
+
+def test_cached_home_page_drops_a_session_once_its_day_has_ended_in_its_zone(
+    visitor, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        SessionFactory(
+            published=True, date=date(2030, 5, 6), time_zone="Europe/Vienna", title="Late night"
+        )
+    before_midnight = datetime(2030, 5, 6, 21, 50, tzinfo=UTC)  # 23:50 in Vienna
+    monkeypatch.setattr(timezone, "now", lambda: before_midnight)
+    assert "Late night" in visitor.get("/").text  # now cached
+
+    after_midnight = datetime(2030, 5, 6, 22, 10, tzinfo=UTC)  # 00:10 in Vienna, same UTC day
+    monkeypatch.setattr(timezone, "now", lambda: after_midnight)
+
+    assert "Late night" not in visitor.get("/").text
+
+
+def queries_for(get):
+    """How many queries `get()` ran, and its response."""
+    with CaptureQueriesContext(connection) as queries:
+        response = get()
+    return len(queries), response
+
+
+def test_an_https_request_through_the_proxy_leaves_plain_visitors_their_own_page(
+    visitor, settings, demo_after_commit
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SITE_URL = "http://testserver"
+    # The proxy passes the same Host header for both.
+    visitor.get(DEMO_URL, headers={"host": "testserver", "x-forwarded-proto": "https"})
+
+    count, plain = queries_for(lambda: visitor.get(DEMO_URL, headers={"host": "testserver"}))
+
+    assert count > 0  # rendered for http, not the https copy
+    assert "https://testserver" not in plain.text
+    assert f'<link rel="canonical" href="http://testserver{DEMO_URL}">' in plain.text
+
+
+@pytest.mark.parametrize("host", ["TESTSERVER", "testserver.", "testserver:80", "TestServer.:80"])
+def test_spellings_of_the_sites_host_share_its_cached_page(
+    visitor, demo_after_commit, django_assert_num_queries, host
+):
+    visitor.get(DEMO_URL)
+
+    with django_assert_num_queries(0):
+        again = visitor.get(DEMO_URL, headers={"host": host})
+
+    assert again.status_code == 200
+
+
+@pytest.mark.parametrize("host", ["testserver:8081", "anything.example.org", "EXAMPLE.org:81"])
+def test_hosts_the_site_does_not_name_are_answered_but_not_cached(
+    visitor, settings, demo_after_commit, host
+):
+    settings.ALLOWED_HOSTS = ["testserver", ".example.org"]
+
+    for _ in range(2):
+        count, response = queries_for(lambda: visitor.get(DEMO_URL, headers={"host": host}))
+        assert response.status_code == 200
+        assert count > 0
+
+
+def test_a_host_named_in_allowed_hosts_or_site_url_is_cached(
+    visitor, settings, demo_after_commit, django_assert_num_queries
+):
+    settings.ALLOWED_HOSTS = ["testserver", ".example.org"]
+    settings.SITE_URL = "https://events.example.org"
+    for host in ("example.org", "events.example.org"):
+        visitor.get(DEMO_URL, headers={"host": host})
+
+        with django_assert_num_queries(0):
+            visitor.get(DEMO_URL, headers={"host": host})
+
+
+@pytest.mark.parametrize("spelling", ["01", "001", "0000000001"])
+def test_sitemap_page_numbers_share_one_copy_however_they_are_written(
+    visitor, demo_after_commit, django_assert_num_queries, spelling
+):
+    visitor.get("/sitemap.xml", {"p": "1"})
+
+    with django_assert_num_queries(0):
+        again = visitor.get("/sitemap.xml", {"p": spelling})
+
+    assert again.status_code == 200
+
+
+@pytest.mark.parametrize("number", ["0", "2", "99999999999", "x", "", "1.0"])
+def test_sitemap_pages_that_do_not_exist_are_404(visitor, demo_after_commit, number):
+    assert visitor.get("/sitemap.xml", {"p": number}).status_code == 404  # never cached
+
+
+@pytest.mark.parametrize("number", ["+1", " 1", "١", "0_1"])
+def test_sitemap_page_numbers_python_reads_but_are_not_plain_are_not_cached(
+    visitor, demo_after_commit, number
+):
+    for _ in range(2):
+        count, response = queries_for(lambda: visitor.get("/sitemap.xml", {"p": number}))
+        assert response.status_code == 200  # Django's sitemap reads them with int()
+        assert count > 0

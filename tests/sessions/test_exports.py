@@ -80,7 +80,7 @@ def test_session_ics_has_one_event_in_its_own_zone_with_the_agenda(client):
     assert event["UID"] == f"session-{session.pk}@{settings.CALENDAR_UID_DOMAIN}"
     assert event["SUMMARY"] == "Session Two: International Cooperation against cybercrime"
     assert event["LOCATION"] == "Vienna International Centre"
-    assert event["URL"] == f"http://testserver{session.get_absolute_url()}"
+    assert event["URL"] == f"{settings.SITE_URL}{session.get_absolute_url()}"
     assert event.DTSTAMP is not None
     assert event["STATUS"] == "CONFIRMED"
     description = str(event["DESCRIPTION"])
@@ -196,8 +196,9 @@ def test_event_page_offers_subscription_download_schedules_and_changes(client):
 
     page = client.get(event.get_absolute_url()).text
 
-    assert f'href="webcal://testserver/events/{event.slug}/calendar.ics"' in page
-    assert f'href="http://testserver/events/{event.slug}/calendar.ics"' in page
+    site = settings.SITE_URL  # the site's own address, not the request's
+    assert f'href="webcal://{site.split("://")[1]}/events/{event.slug}/calendar.ics"' in page
+    assert f'href="{site}/events/{event.slug}/calendar.ics"' in page
     assert f'href="/events/{event.slug}/schedule.json"' in page
     assert f'href="/events/{event.slug}/schedule.xml"' in page
     assert f'href="/events/{event.slug}/changes.atom"' in page

@@ -1,7 +1,9 @@
 import re
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from sessions.models import Session
@@ -128,7 +130,7 @@ def test_session_page_describes_the_event_for_search_engines(client, demo):
         "Joyce Hakmeh",
         "Dr Patryk Pawlak",
     ]
-    assert f'<link rel="canonical" href="http://testserver{DEMO_URL}">' in response.text
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{DEMO_URL}">' in response.text
     assert '<meta property="og:title" content="International Cooperation' in response.text
     assert '<meta name="description" content="This session takes stock' in response.text
     assert "<title>Session Two: International Cooperation" in response.text
@@ -147,16 +149,59 @@ def test_closed_meeting_is_kept_out_of_search_engines(client, demo):
     assert DEMO_URL not in sitemap.text
 
 
+# Hosts named by the formats themselves (XML namespaces, schema.org, the frab schema),
+# not links to the site.
+STANDARDS = {"www.w3.org", "www.sitemaps.org", "schema.org", "c3voc.de"}
+
+
+def test_absolute_links_come_from_site_url_whatever_host_and_scheme_the_request_names(
+    client, settings, demo
+):
+    settings.SITE_URL = "https://events.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", ".example.net"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    demo.date = date(2030, 6, 1)
+    demo.time_zone = "Europe/Vienna"
+    demo.save()
+    event = demo.event.get_absolute_url()
+    pages = [
+        "/",
+        event,
+        DEMO_URL,
+        "/speakers/patryk-pawlak/",
+        "/robots.txt",
+        "/sitemap.xml",
+        f"{event}calendar.ics",
+        DEMO_URL.rstrip("/") + ".ics",
+        f"{event}schedule.json",
+        f"{event}schedule.xml",
+        f"{event}changes.atom",
+    ]
+
+    for url in pages:
+        for headers in ({"host": "spoofed.example.net"}, {"x-forwarded-proto": "http"}):
+            response = client.get(url, headers=headers)
+            text = response.content.decode()
+            assert response.status_code == 200, url
+            addresses = set(re.findall(r"(https?|webcal)://([^/\"'<>\s]+)", text))
+            ours = {(scheme, host) for scheme, host in addresses if host not in STANDARDS}
+            assert ours, url
+            assert ours <= {("https", "events.example.org"), ("webcal", "events.example.org")}, (
+                url,
+                ours,
+            )
+
+
 def test_sitemap_and_robots_list_published_pages_only(client, demo):
     draft = SessionFactory(event=demo.event, slug="secret-draft")
 
     sitemap = client.get("/sitemap.xml").text
     robots = client.get("/robots.txt").text
 
-    assert f"http://testserver{DEMO_URL}" in sitemap
+    assert f"{settings.SITE_URL}{DEMO_URL}" in sitemap
     assert "/speakers/patryk-pawlak/" in sitemap
     assert draft.slug not in sitemap
-    assert "Sitemap: http://testserver/sitemap.xml" in robots
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in robots
 
 
 def test_event_page_lists_published_sessions_only(client, demo):
@@ -180,6 +225,59 @@ def test_home_lists_upcoming_and_to_be_confirmed_sessions(client, demo):
     assert past.title not in text
 
 
+# 10:30 UTC on 6 May 2030: still 5 May in Pago Pago (UTC-11), already 7 May on
+# Kiritimati (UTC+14), 12:30 in Vienna.
+NOW = datetime(2030, 5, 6, 10, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Sets the time timezone.now() reads: clock(datetime)."""
+
+    def set_clock(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    set_clock(NOW)
+    return set_clock
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "listed"),
+    [
+        pytest.param("Pacific/Pago_Pago", date(2030, 5, 5), True, id="west-today-there"),
+        pytest.param("Pacific/Pago_Pago", date(2030, 5, 4), False, id="west-yesterday-there"),
+        pytest.param("Pacific/Kiritimati", date(2030, 5, 6), False, id="east-yesterday-there"),
+        pytest.param("Pacific/Kiritimati", date(2030, 5, 7), True, id="east-today-there"),
+        pytest.param("Europe/Vienna", date(2030, 5, 6), True, id="vienna-today"),
+        pytest.param("Europe/Vienna", date(2030, 5, 5), False, id="vienna-yesterday"),
+        # Zone still to be confirmed: kept while that day lasts anywhere (UTC-12).
+        pytest.param("", date(2030, 5, 5), True, id="no-zone-still-that-day-somewhere"),
+        pytest.param("", date(2030, 5, 4), False, id="no-zone-over-everywhere"),
+        pytest.param("", None, True, id="no-date"),
+    ],
+)
+def test_home_keeps_a_session_until_its_day_has_ended_in_its_own_zone(
+    client, clock, zone, day, listed
+):
+    SessionFactory(published=True, date=day, time_zone=zone, title="The meeting")
+
+    text = visible_text(client.get("/"))
+
+    assert ("The meeting" in text) is listed
+
+
+def test_home_page_query_count_is_fixed_whatever_the_zones(
+    client, clock, django_assert_num_queries
+):
+    for zone in ["Pacific/Pago_Pago", "Pacific/Kiritimati", "Europe/Vienna", ""]:
+        event = EventFactory()
+        for day in (date(2030, 5, 5), date(2030, 5, 6), date(2030, 5, 7)):
+            SessionFactory(published=True, event=event, date=day, time_zone=zone)
+
+    with django_assert_num_queries(2):  # events, their sessions
+        client.get("/")
+
+
 def test_speaker_page_shows_affiliations_and_published_sessions(client, demo):
     SessionRoleFactory(
         speaker=demo.roles.get(speaker__slug="ian-tennant").speaker, session__title="Draft"
@@ -198,6 +296,45 @@ def test_speaker_page_shows_affiliations_and_published_sessions(client, demo):
         ],
     )
     assert "Draft" not in tennant
+
+
+def test_speaker_only_in_closed_meetings_is_kept_out_of_search_engines_and_lists_none(client):
+    closed = SessionFactory(published=True, allow_indexing=False, title="Closed-door meeting")
+    person = SessionRoleFactory(session=closed).speaker
+
+    page = client.get(person.get_absolute_url())
+
+    assert page.status_code == 200  # reachable from the meeting's page, by its link
+    assert page["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in page.text
+    assert "Closed-door meeting" not in page.text
+    assert closed.get_absolute_url() not in page.text
+
+
+def test_speaker_page_lists_open_meetings_only_and_stays_indexable(client):
+    person = SpeakerFactory()
+    for title, indexed in (("Open panel", True), ("Closed-door meeting", False)):
+        session = SessionFactory(published=True, allow_indexing=indexed, title=title)
+        SessionRoleFactory(session=session, speaker=person)
+
+    page = client.get(person.get_absolute_url())
+
+    assert "Open panel" in page.text
+    assert "Closed-door meeting" not in page.text
+    assert "X-Robots-Tag" not in page
+    assert 'name="robots"' not in page.text
+
+
+def test_organisers_see_every_meeting_of_a_speaker_on_a_page_kept_from_search_engines(
+    organiser_client,
+):
+    closed = SessionFactory(published=True, allow_indexing=False, title="Closed-door meeting")
+    person = SessionRoleFactory(session=closed).speaker
+
+    page = organiser_client.get(person.get_absolute_url())
+
+    assert "Closed-door meeting" in page.text
+    assert page["X-Robots-Tag"] == "noindex"
 
 
 @pytest.mark.parametrize(

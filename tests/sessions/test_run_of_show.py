@@ -132,6 +132,16 @@ def test_staff_pages_refuse_users_without_the_permission(client, name):
 
 
 @pytest.mark.parametrize("name", STAFF_URLS)
+def test_staff_pages_are_kept_by_no_browser_or_proxy(staff_client, session_with_notes, name):
+    response = staff_client.get(staff_url(session_with_notes, name))
+
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= directives
+    assert "public" not in directives
+
+
+@pytest.mark.parametrize("name", STAFF_URLS)
 def test_staff_pages_open_to_event_staff_even_for_a_draft(staff_client, name):
     session = SessionFactory(title="Closed-door briefing")
     assert session.status == Session.Status.DRAFT
