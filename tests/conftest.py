@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -10,6 +11,18 @@ from participants.models import RequestSettings
 from sessions.models import Session
 from tests.factories import OrganiserFactory, UserFactory
 from tests.helpers import load_demo
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests run last, whatever their place in the alphabet.
+
+    Playwright's browser lives for the whole session and keeps an event loop
+    running in the main thread once it has started. Any later test that touches
+    the database there would be refused by Django (SynchronousOnlyOperation),
+    so nothing that is not a browser test may come after the first one.
+    """
+    browser_dir = Path(__file__).parent / "browser"
+    items.sort(key=lambda item: item.path.is_relative_to(browser_dir))
 
 
 @pytest.fixture
