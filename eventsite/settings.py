@@ -223,10 +223,15 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"without_traceback": {"()": "common.logging.WithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes announces itself at every start; lockouts are still logged (WARNING).
-    "loggers": {"axes.apps": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes announces itself at every start; lockouts are still logged (WARNING).
+        "axes.apps": {"level": "WARNING"},
+        # One line per request for a host that is not ours, not a traceback each.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
 }
 
 # Email. EMAIL_URL as django-environ reads it: consolemail:// (the default, prints

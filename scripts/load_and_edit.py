@@ -6,9 +6,16 @@ logs into the admin and, once a second, opens the session's change form and save
 it with every slot title carrying a new version number, exactly as a browser
 would post it (all fields, both inline formsets).
 
+Every fifth edit is a revert instead: the organiser opens the session's history
+and reverts to the version before, as simple-history's "Revert" form posts it.
+Meanwhile a prober sends what a penetration test would: the page through the
+proxy's `X-Forwarded-Proto: https`, Host spellings (case, trailing dot, port,
+hosts not served), sitemap page numbers written every way, odd query strings.
+
 Each page read must show a whole agenda: every slot title with the same version,
-old or new, never a mix. The run fails (exit 1) on any 5xx, connection error or
-mixed page, and prints its figures.
+old or new, never a mix, and links on the site's own address (SITE_URL), never a
+scheme or host that a probe sent. The run fails (exit 1) on any 5xx, connection
+error, mixed page or poisoned page, and prints its figures.
 
     make load-test                      # SQLite, the embedded default
     DATABASE_URL=postgres://... make load-test
@@ -33,12 +40,16 @@ DURATION = float(os.environ.get("LOAD_SECONDS", "30"))
 READERS = int(os.environ.get("LOAD_READERS", "16"))
 VERSIONED = re.compile(r"^(?P<title>.*?) v(?P<version>\d+)$")
 AGENDA_TITLE = re.compile(r'<h3 class="agenda-title">(.*?)(?:<span|</h3>)')
+CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
+SITE = f"http://127.0.0.1:{PORT}"
 
 
 class Tally:
     def __init__(self):
         self.lock = threading.Lock()
         self.reads = self.server_errors = self.connection_errors = self.mixed = 0
+        self.poisoned = self.probes = self.probe_server_errors = 0
+        self.probe_statuses = {}
         self.versions_seen = set()
         self.latencies = []
 
@@ -66,12 +77,62 @@ def reader(tally, stop):
             tally.add(reads=1, server_errors=1)
             continue
         versions = {agenda_version(title) for title in AGENDA_TITLE.findall(body)}
+        canonical = CANONICAL.search(body)
         with tally.lock:
             tally.reads += 1
+            if not (canonical and canonical[1].startswith(SITE + "/")):
+                tally.poisoned += 1
             tally.latencies.append(elapsed)
             tally.versions_seen.update(versions)
             if len(versions) != 1:
                 tally.mixed += 1
+
+
+# (method, path, extra headers): each answered with a page, a redirect, 400 or 404.
+PROBES = [
+    ("GET", DEMO, {"X-Forwarded-Proto": "https"}),
+    ("GET", DEMO, {"Host": "127.0.0.1."}),
+    ("GET", DEMO, {"Host": "127.0.0.1:80"}),
+    ("GET", DEMO, {"Host": "127.0.0.1:8443", "X-Forwarded-Proto": "https"}),
+    ("GET", DEMO, {"Host": "evil.example"}),
+    ("GET", DEMO, {"Host": "EVIL.example:99999"}),
+    ("GET", DEMO + "?utm_source=x&p=1", {}),
+    ("GET", DEMO + "?%ff%fe=%00", {}),
+    ("GET", "/sitemap.xml?p=01", {}),
+    ("GET", "/sitemap.xml?p=001", {}),
+    ("GET", "/sitemap.xml?p=-1", {}),
+    ("GET", "/sitemap.xml?p=1e3", {}),
+    ("GET", "/sitemap.xml?p=%EF%BC%91", {}),
+    ("GET", "/events/engaging-civil-society-cybercrime/calendar.ics", {"Host": "127.0.0.1."}),
+    ("HEAD", DEMO, {"X-Forwarded-Host": "evil.example"}),
+]
+
+
+def prober(tally, stop):
+    """Sends PROBES round and round; counts their answers and any 5xx."""
+    connection, turn = None, 0
+    while not stop.is_set():
+        method, path, headers = PROBES[turn % len(PROBES)]
+        turn += 1
+        connection = connection or http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+        try:
+            connection.request(method, path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+        except OSError:
+            tally.add(connection_errors=1)
+            connection.close()
+            connection = None
+            continue
+        with tally.lock:
+            tally.probes += 1
+            tally.probe_statuses[response.status] = tally.probe_statuses.get(response.status, 0) + 1
+            if response.status >= 500:
+                tally.probe_server_errors += 1
+        if response.getheader("Connection", "").lower() == "close":
+            connection.close()
+            connection = None
+        time.sleep(0.01)
 
 
 def agenda_version(title):
@@ -146,6 +207,20 @@ class Organiser:
         listing = self.get("/admin/agenda/session/?q=International+Cooperation")
         return re.search(r'href="(/admin/agenda/session/\d+/change/)', listing).group(1)
 
+    def revert_to_previous(self):
+        """Revert the session to the version before its latest, from its history page."""
+        history = self.get(self.change_url.replace("/change/", "/history/"))
+        versions = re.findall(r'href="(/admin/agenda/session/\d+/history/\d+/)"', history)
+        if len(versions) < 2:
+            return False
+        _, body = self.post(versions[1], [*self.form(versions[1]), ("_continue", "Save")])
+        if "errornote" in body:
+            raise SystemExit(
+                f"the admin refused a revert: {re.findall(r'errorlist[^>]*>(.*?)</', body)}"
+            )
+        self.next_form = None  # the revert saved a new version: open the form afresh
+        return True
+
     def save_version(self, version):
         """Save the form as last shown; "Save and continue" shows it again for the next edit."""
         if self.next_form is None:
@@ -173,35 +248,49 @@ def main():
             organiser = Organiser("organiser", password_file.read_text().strip())
             tally, stop = Tally(), threading.Event()
             threads = [threading.Thread(target=reader, args=(tally, stop)) for _ in range(READERS)]
+            threads.append(threading.Thread(target=prober, args=(tally, stop)))
             for thread in threads:
                 thread.start()
-            edits, started = 0, time.monotonic()
+            edits = reverts = 0
+            started = time.monotonic()
             while time.monotonic() - started < DURATION:
                 tick = time.monotonic()
+                if edits and edits % 5 == 0 and organiser.revert_to_previous():
+                    reverts += 1
                 edits += 1
                 organiser.save_version(edits)
                 time.sleep(max(0.0, 1 - (time.monotonic() - tick)))
             stop.set()
             for thread in threads:
                 thread.join()
-    report(tally, edits)
-    failed = tally.server_errors or tally.connection_errors or tally.mixed
+    report(tally, edits, reverts)
+    failed = (
+        tally.server_errors
+        or tally.connection_errors
+        or tally.mixed
+        or tally.poisoned
+        or tally.probe_server_errors
+    )
     sys.exit(1 if failed else 0)
 
 
-def report(tally, edits):
+def report(tally, edits, reverts):
     latencies = sorted(tally.latencies)
     p50 = statistics.median(latencies) * 1000 if latencies else 0
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0
     print(
         f"{DURATION:.0f} s, {READERS} readers, gunicorn 4 workers, "
         f"{os.environ.get('DATABASE_URL', 'SQLite').split(':')[0]}\n"
-        f"edits saved through the admin: {edits}\n"
+        f"edits saved through the admin: {edits}, reverts from the history: {reverts}\n"
         f"page reads: {tally.reads} ({tally.reads / DURATION:.0f}/s), "
         f"p50 {p50:.1f} ms, p99 {p99:.1f} ms\n"
         f"agenda versions seen by readers: {len(tally.versions_seen)}\n"
         f"5xx: {tally.server_errors}, connection errors: {tally.connection_errors}, "
-        f"pages mixing two versions: {tally.mixed}"
+        f"pages mixing two versions: {tally.mixed}, "
+        f"pages with links off the site's address: {tally.poisoned}\n"
+        f"hostile probes: {tally.probes}, answered "
+        + ", ".join(f"{status} x{count}" for status, count in sorted(tally.probe_statuses.items()))
+        + f"; 5xx: {tally.probe_server_errors}"
     )
 
 

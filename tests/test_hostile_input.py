@@ -879,6 +879,15 @@ def test_odd_host_headers_are_refused_or_answered_never_a_server_error(world, ho
     assert response.status_code in (200, 400)
 
 
+def test_a_request_for_a_host_not_ours_is_logged_in_one_line(world, caplog):
+    # A scanner sends thousands; each used to write Django's whole traceback.
+    Client().get("/", headers={"host": "evil.example"})
+
+    (record,) = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert "evil.example" in record.getMessage()
+    assert record.exc_info is None
+
+
 @pytest.mark.parametrize(
     "number", ["01", "0", "-1", "9" * 5000, "1\x00", TEXT["script"], "١", "1e3", "0x1"]
 )

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS
 
 from tests.factories import UserFactory
 
@@ -29,6 +31,18 @@ def allow_sync_orm_beside_playwright():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
+
+
+@pytest.fixture(autouse=True)
+def permissions_present(transactional_db):
+    """Content types and permissions exist, whatever test ran before.
+
+    A transactional test with serialized_rollback empties the tables without
+    making them again (its successor reloads the serialized copy); a browser test
+    cannot use that copy (see staff_user), so it makes them itself when missing.
+    """
+    if not Permission.objects.exists():
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
 
 
 @pytest.fixture(scope="session")
