@@ -432,6 +432,71 @@ def test_admin_downloads_one_event_as_a_json_attachment(organiser_client, rich_e
     assert json.loads(response.content) == event_export(event=rich_event)
 
 
+def staff_with(*codenames):
+    """A staff user holding exactly these permissions ("agenda.view_event", ...)."""
+    user = UserFactory(is_staff=True)
+    for codename in codenames:
+        app_label, name = codename.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=name)
+        )
+    return user
+
+
+EVERY_VIEW = [
+    "agenda.view_event",
+    "agenda.view_session",
+    "agenda.view_agendaslot",
+    "agenda.view_sessionrole",
+    "speakers.view_speaker",
+    "speakers.view_affiliation",
+    "speakers.view_organisation",
+]
+
+
+def download(client, event):
+    return client.post(
+        reverse("admin:agenda_event_changelist"),
+        {"action": "download_backup", "_selected_action": [event.pk]},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("codenames", "missing"),
+    [
+        (["agenda.view_event"], "view sessions (agenda.view_session)"),
+        (
+            [c for c in EVERY_VIEW if c != "speakers.view_speaker"],
+            "view speakers (speakers.view_speaker)",
+        ),
+        (EVERY_VIEW, "view the run-of-show (cues, technical notes, link) (agenda.view_runofshow)"),
+    ],
+    ids=["only-events", "no-people", "no-run-of-show"],
+)
+def test_backup_download_needs_permission_to_see_everything_in_the_file(
+    client, rich_event, codenames, missing
+):
+    client.force_login(staff_with(*codenames))
+
+    response = download(client, rich_event)
+
+    assert response["Content-Type"].startswith("text/html")
+    assert "Lights down" not in response.text
+    assert "https://example.org/meet" not in response.text
+    assert "You may not download this backup" in response.text
+    assert missing in response.text
+
+
+def test_backup_download_with_every_view_and_the_run_of_show(client, rich_event):
+    client.force_login(staff_with(*EVERY_VIEW, "agenda.view_runofshow"))
+
+    response = download(client, rich_event)
+
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == event_export(event=rich_event)
+
+
 def test_admin_download_asks_for_one_event_at_a_time(organiser_client, rich_event):
     other = EventFactory()
 
