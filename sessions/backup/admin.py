@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 
 from .export import event_export_json
 from .importing import event_import_detailed
-from .permissions import download_missing
+from .permissions import download_missing, import_missing
 from .reading import event_file_load
 
 
@@ -39,11 +39,6 @@ class EventImportForm(forms.Form):
 
 class EventBackupMixin:
     """For EventAdmin: the download action and the import page."""
-
-    # Importing creates and changes events and their sessions.
-    IMPORT_PERMISSIONS = [
-        f"agenda.{action}_{model}" for model in ("event", "session") for action in ("add", "change")
-    ]
 
     @admin.action(description="Download as JSON backup", permissions=["view"])
     def download_backup(self, request, queryset):
@@ -85,16 +80,17 @@ class EventBackupMixin:
         return super().changelist_view(request, extra_context)
 
     def _may_import(self, request):
-        return request.user.has_perms(self.IMPORT_PERMISSIONS)
+        return not import_missing(request.user)
 
     def import_view(self, request):
         """Upload a JSON backup: the event is created, or updated if this site has it."""
-        if not self._may_import(request):
-            raise PermissionDenied
+        missing = import_missing(request.user)
+        if missing:
+            return self._import_page(request, {"missing": missing}, status=403)
         form = EventImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
         if form.is_valid():
             try:
-                result = event_import_detailed(data=form.cleaned_data["file"])
+                result = event_import_detailed(data=form.cleaned_data["file"], user=request.user)
             except ValidationError as error:
                 form.add_error("file", error)
             else:
@@ -114,6 +110,9 @@ class EventBackupMixin:
                         current_app=self.admin_site.name,
                     )
                 )
+        return self._import_page(request, {"form": form})
+
+    def _import_page(self, request, context, status=200):
         return TemplateResponse(
             request,
             f"admin/{self.opts.app_label}/{self.opts.model_name}/import_event.html",
@@ -121,6 +120,7 @@ class EventBackupMixin:
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
                 "title": "Import an event from a JSON backup",
-                "form": form,
+                **context,
             },
+            status=status,
         )

@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 
 from common.caching import bump_content_version
@@ -11,6 +11,7 @@ from speakers.models import Affiliation, Organisation, Speaker
 
 from ..models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole
 from .format import file_fields
+from .permissions import import_missing
 from .reading import parse
 
 
@@ -40,13 +41,24 @@ class ImportResult:
         return lines
 
 
-def event_import(*, data) -> Event:
+def event_import(*, data, **options) -> Event:
     """Create or update the event in `data` (see event_export); all or nothing."""
-    return event_import_detailed(data=data).event
+    return event_import_detailed(data=data, **options).event
 
 
-def event_import_detailed(*, data) -> ImportResult:
-    """As event_import(), with how many rows of each kind were created, updated, removed."""
+def event_import_detailed(*, data, user=None) -> ImportResult:
+    """As event_import(), with how many rows of each kind were created, updated, removed.
+
+    `user`: the person importing (None for the management command, run by whoever
+    runs the site): refused with PermissionDenied, before anything is read or
+    written, unless they may write every kind of row the file holds.
+    """
+    if user is not None:
+        missing = import_missing(user)
+        if missing:
+            raise PermissionDenied(
+                "You may not import an event: it needs permission to " + "; ".join(missing) + "."
+            )
     event, sessions, speakers, organisations = parse(data)
     with transaction.atomic():
         result = _write(event, sessions, speakers, organisations)

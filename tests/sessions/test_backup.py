@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -567,18 +567,44 @@ def test_admin_upload_refuses_a_file_that_is_not_a_backup(organiser_client, cont
     assert message in response.text
 
 
-def test_import_page_needs_permission_to_add_and_change_events_and_sessions(client):
-    user = UserFactory(is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="agenda",
-            codename__in=["add_event", "change_event", "view_event", "change_session"],
-        )
-    )
-    client.force_login(user)
+EVENTS_AND_SESSIONS_ONLY = [
+    f"agenda.{action}_{model}"
+    for model in ("event", "session")
+    for action in ("view", "add", "change", "delete")
+]
+
+
+def test_import_page_is_refused_to_who_may_edit_only_events_and_sessions(client, rich_event):
+    client.force_login(staff_with(*EVENTS_AND_SESSIONS_ONLY))
+    data = event_export(event=rich_event)
+    data["speakers"][0]["name"] = "Someone Else"
+    data["speakers"][0]["bio"] = "Rewritten."
+    data["sessions"][0]["slots"][1]["cue"] = "Fire alarm"
+    before = row_counts()
 
     page = client.get(import_url())
+    posted = client.post(import_url(), upload(json.dumps(data).encode()))
     listing = client.get(reverse("admin:agenda_event_changelist"))
 
-    assert page.status_code == 403
+    assert page.status_code == posted.status_code == 403
+    assert "change speakers (speakers.change_speaker)" in page.text
+    assert "delete agenda slots (agenda.delete_agendaslot)" in page.text
     assert import_url() not in listing.text
+    assert row_counts() == before
+    assert Speaker.objects.get(slug="ada").name == "Ada Lovelace"
+    assert AgendaSlot.objects.get(title="Welcome").cue == "Lights down"
+
+
+def test_import_service_checks_the_users_permissions_before_writing(rich_event):
+    user = staff_with(*EVENTS_AND_SESSIONS_ONLY, "speakers.change_speaker")
+    data = event_export(event=rich_event)
+    data["speakers"][0]["name"] = "Someone Else"
+    before = row_counts()
+
+    with pytest.raises(PermissionDenied) as refused:
+        event_import_detailed(data=data, user=user)
+
+    assert "add speakers (speakers.add_speaker)" in str(refused.value)
+    assert "change speakers" not in str(refused.value)
+    assert row_counts() == before
+    assert Speaker.objects.get(slug="ada").name == "Ada Lovelace"
