@@ -855,6 +855,11 @@ def test_formulas_typed_into_a_slot_come_out_defused_in_the_run_of_show_csv(
         reverse("agenda:run_of_show_csv", args=[world.event.slug, world.session.slug])
     )
 
+    if field == "slots-title" and ("\t" in value or "\n" in value):
+        # A title is one line (common/validators.py): refused before any CSV sees it.
+        assert saved.status_code == 200
+        assert "A title is a single line of text" in saved.text
+        return
     assert saved.status_code == 302
     raw = csv_file.content.decode("utf-8-sig")
     for separator in (",", ";", "\t", "\r", "\n"):

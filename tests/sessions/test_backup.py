@@ -454,6 +454,26 @@ def test_bad_file_is_refused_with_the_reason_and_nothing_saved(rich_event, chang
     assert Event.objects.get().title == "Civil society and cybercrime"
 
 
+def test_titles_with_line_breaks_are_refused_in_every_row_before_anything_is_written(
+    rich_event,
+):
+    data = event_export(event=rich_event)
+    delete_everything()
+    data["event"]["title"] = "Civil society\nand cybercrime"
+    data["sessions"][0]["title"] = "Cooperation\x0b"
+    data["sessions"][1]["slots"][0]["title"] = "Coffee\r\nbreak"
+    rule = "A title is a single line of text: it may not contain"
+
+    messages = error_messages(data)
+
+    assert messages == [
+        f"event.title: {rule} a line break. Remove it, or put a space in its place.",
+        f"sessions[0].title: {rule} a line break. Remove it, or put a space in its place.",
+        f"sessions[1].slots[0].title: {rule} a line break. Remove it, or put a space in its place.",
+    ]
+    assert row_counts() == {name: 0 for name in row_counts()}
+
+
 def test_every_problem_in_the_file_is_named_at_once(rich_event):
     data = event_export(event=rich_event)
     data["sessions"][0]["slots"][0]["start"] = "25:00"
