@@ -121,14 +121,15 @@ class EventImportForm(forms.Form):
     def is_confirmed(self, preview):
         """The organiser confirmed this very preview (same file, options and outcome)."""
         return self.wants_confirmation and constant_time_compare(
-            self.cleaned_data.get("previewed", ""), fingerprint(preview)
+            self.cleaned_data.get("previewed", ""), fingerprint(preview, self.import_options())
         )
 
 
-def fingerprint(preview):
-    return salted_hmac(
-        f"{__name__}.preview", repr(preview.outcome()), algorithm="sha256"
-    ).hexdigest()
+def fingerprint(preview, options):
+    """The preview's outcome with the options it was made with: a box ticked after
+    the preview changes what would be written even where the listed rows do not."""
+    outcome = repr((sorted(options.items()), preview.outcome()))
+    return salted_hmac(f"{__name__}.preview", outcome, algorithm="sha256").hexdigest()
 
 
 class EventBackupMixin:
@@ -210,7 +211,8 @@ class EventBackupMixin:
             "form": form,
             "preview": preview,
             "backup": form.signed_backup,
-            "previewed": fingerprint(preview) if preview else "",
+            "previewed": fingerprint(preview, form.import_options()) if preview else "",
+            "options": form.import_options() if preview else {},
         }
         return self._import_page(request, context)
 

@@ -797,6 +797,21 @@ def test_admin_confirmation_of_a_stale_preview_shows_the_new_one(organiser_clien
     assert Event.objects.get().title == "Changed meanwhile"
 
 
+def test_admin_confirmation_with_other_options_than_previewed_shows_the_new_preview(
+    organiser_client, rich_event
+):
+    content = json.dumps(event_export(event=rich_event)).encode()
+    delete_everything()
+    page = import_preview(organiser_client, content)
+
+    response = import_confirm(organiser_client, page, publish=True)
+
+    assert response.status_code == 200
+    assert "changed since the preview" in response.text
+    assert "Sessions take the file's status" in response.text
+    assert not Event.objects.exists()
+
+
 @pytest.mark.parametrize("how", ["altered", "other-user", "expired"])
 def test_admin_confirmation_with_an_altered_or_old_file_writes_nothing(
     organiser_client, client, rich_event, how
