@@ -7,6 +7,7 @@ here and never from one another. Fixtures live in the conftest.py files.
 import json
 import re
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -114,3 +115,33 @@ def confirm_tool(client, url, data):
     """Preview, then confirm what the preview offered, as an organiser does."""
     page = client.post(url, {"_preview": "Preview", **data})
     return client.post(url, {"_confirm": "Confirm", "previewed": previewed(page), **data})
+
+
+def import_url():
+    return reverse("admin:agenda_event_import")
+
+
+def import_preview(client, content, **options):
+    """Upload a JSON backup (bytes) to the import page: the preview, nothing written.
+
+    `options`: update_existing, publish (ticked when true).
+    """
+    ticked = {name: "on" for name, value in options.items() if value}
+    upload = SimpleUploadedFile("backup.json", content, "application/json")
+    return client.post(import_url(), {"file": upload, "_preview": "Preview", **ticked})
+
+
+def import_confirm(client, page, **options):
+    """Confirm the preview on `page` (the response of import_preview), as an organiser does."""
+    ticked = {name: "on" for name, value in options.items() if value}
+    data = {"backup": page.context["backup"], "previewed": page.context["previewed"]}
+    return client.post(import_url(), {"_confirm": "Import", **data, **ticked})
+
+
+def import_through_admin(client, content, **options):
+    """Upload, preview and confirm: the response to the confirmation (or to the
+    upload, when the file was refused and there is nothing to confirm)."""
+    page = import_preview(client, content, **options)
+    if not page.context or not page.context.get("preview"):
+        return page
+    return import_confirm(client, page, **options)

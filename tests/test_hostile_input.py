@@ -39,7 +39,6 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
 from django.urls import reverse
@@ -59,7 +58,7 @@ from tests.factories import (
     SessionRoleFactory,
     SpeakerFactory,
 )
-from tests.helpers import change_form_data, management_form
+from tests.helpers import change_form_data, import_through_admin, management_form
 
 pytestmark = pytest.mark.django_db
 
@@ -699,10 +698,8 @@ def import_file(w, change):
     data = event_export(event=w.event)
     change(data)
     content = json.dumps(data).encode()
-    return w.client.post(
-        reverse("admin:agenda_event_import"),
-        {"file": SimpleUploadedFile("event.json", content, "application/json")},
-    )
+    # Upload, preview, confirm: the file updates the world's own event.
+    return import_through_admin(w.client, content, update_existing=True)
 
 
 JSON_ALL_PAYLOADS = {"event.title", "sessions[0].slots[0].title"}
@@ -858,6 +855,11 @@ def test_formulas_typed_into_a_slot_come_out_defused_in_the_run_of_show_csv(
         reverse("agenda:run_of_show_csv", args=[world.event.slug, world.session.slug])
     )
 
+    if field == "slots-title" and ("\t" in value or "\n" in value):
+        # A title is one line (common/validators.py): refused before any CSV sees it.
+        assert saved.status_code == 200
+        assert "A title is a single line of text" in saved.text
+        return
     assert saved.status_code == 302
     raw = csv_file.content.decode("utf-8-sig")
     for separator in (",", ";", "\t", "\r", "\n"):

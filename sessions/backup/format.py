@@ -25,6 +25,12 @@ this site does not know are refused (they would be lost); keys that the file
 lacks take the model's default when the model has one (a file written before a
 field existed), and are refused otherwise.
 
+A file whose event this site already has (the same slug) is refused unless the
+importer chooses to update it (`update_existing`); sessions the file adds arrive
+as drafts unless the importer chooses to publish as in the file (`publish`), and
+a dry run (`dry_run`, the admin's preview) writes everything and rolls it back.
+Who may download and import: permissions.py.
+
 Importing into a site that has the event updates it: rows found by natural key
 are changed in place, a session's slots are rewritten row for row in running
 order (an unchanged agenda records no change for participants; see

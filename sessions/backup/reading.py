@@ -199,6 +199,13 @@ def _value(f, value):
     if isinstance(value, str) and "\x00" in value:
         # PostgreSQL refuses it in any text column; Django's forms give the same message.
         raise ValueError("Null characters are not allowed.")
+    if isinstance(value, str):
+        # The field's own rules (length, one line, a slug, a URL), here rather than
+        # only in full_clean() while writing: every row's problems are named at once.
+        try:
+            f.run_validators(value)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
     return value
 
 

@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from common.validators import validate_single_line
+
 
 class EventQuerySet(models.QuerySet):
     def with_sessions(self, sessions):
@@ -27,7 +29,7 @@ class Event(models.Model):
     An event is public as soon as one of its sessions is published.
     """
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="Markdown.")
     organiser = models.CharField(max_length=200, blank=True)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from common.validators import validate_single_line
 from speakers.models import Speaker
 
 from . import rules
@@ -132,8 +133,10 @@ class Session(models.Model):
     order = models.PositiveSmallIntegerField(
         default=1, help_text="Position within the event: 2 for Session Two."
     )
-    label = models.CharField(max_length=60, blank=True, help_text='"Session Two"')
-    title = models.CharField(max_length=300)
+    label = models.CharField(
+        max_length=60, blank=True, validators=[validate_single_line], help_text='"Session Two"'
+    )
+    title = models.CharField(max_length=300, validators=[validate_single_line])
     slug = models.SlugField(max_length=100, help_text="Unique within the event.")
 
     date = models.DateField(null=True, blank=True, help_text="Leave empty while to be confirmed.")

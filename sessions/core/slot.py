@@ -5,6 +5,7 @@ from datetime import time
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from common.validators import validate_single_line
 from speakers.models import Speaker
 
 from . import rules
@@ -41,7 +42,7 @@ class AgendaSlot(models.Model):
     end = models.TimeField(
         null=True, blank=True, help_text='Empty for a moment such as "Start of the meeting".'
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True, help_text="Public. Markdown.")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
     moderators = models.ManyToManyField(Speaker, blank=True, related_name="moderated_slots")

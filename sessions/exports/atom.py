@@ -10,6 +10,7 @@ from django.utils.html import escape
 from common.site_url import absolute_url
 
 from ..models import AgendaChange, Session
+from .text import multi_line, one_line
 from .views import public_event
 
 LATEST = 50
@@ -22,7 +23,7 @@ class EventChangesFeed(Feed):
         return public_event(event)
 
     def title(self, event):
-        return f"{event.title}: changes to the programme"
+        return f"{one_line(event.title)}: changes to the programme"
 
     def subtitle(self, event):
         return "Dates, times, places and agenda items that changed after publication."
@@ -45,11 +46,11 @@ class EventChangesFeed(Feed):
         )
 
     def item_title(self, change):
-        return f"{change.session}: {change.get_kind_display()}"
+        return f"{one_line(change.session)}: {change.get_kind_display()}"
 
     def item_description(self, change):
         # Atom carries the summary as HTML; the sentence is plain text.
-        return escape(change.description)
+        return escape(multi_line(change.description))
 
     def item_link(self, change):
         return absolute_url(f"{change.session.get_absolute_url()}#changes")

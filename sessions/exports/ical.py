@@ -6,7 +6,7 @@ import icalendar
 
 from common.richtext import summary
 
-from .text import agenda_text, guid, place, session_uid, utc
+from .text import agenda_text, guid, multi_line, one_line, place, session_uid, utc
 
 PRODID = "-//eventsite//Event agendas//EN"
 # How often subscribed calendars should fetch the event feed again.
@@ -25,7 +25,7 @@ def _vevent(agenda, url):
         sequence=session.sequence,
         start=session.starts_at,
         end=session.ends_at,
-        summary=str(session),
+        summary=one_line(session),
         description=agenda_text(agenda, url),
         location=place(session) or None,
         url=url,
@@ -60,8 +60,8 @@ def event_ics(event, agendas, absolute):
     url = absolute(event.get_absolute_url())
     calendar = icalendar.Calendar.new(
         prodid=PRODID,
-        name=event.title,
-        description=summary(event.description, 300) or None,
+        name=one_line(event.title),
+        description=multi_line(summary(event.description, 300)) or None,
         uid=guid("event-calendar", event.pk),
         url=url,
         refresh_interval=REFRESH,

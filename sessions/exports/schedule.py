@@ -14,7 +14,7 @@ from django.urls import reverse
 from common.formatting import clock
 from common.richtext import to_plain
 
-from .text import agenda_text, guid, place, session_guid, utc
+from .text import agenda_text, guid, multi_line, one_line, place, session_guid, utc
 
 SCHEDULE_TYPE = "meeting"
 # The grid schedule apps lay sessions on; agenda times are to the minute.
@@ -120,18 +120,18 @@ def event_data(schedule, agenda, absolute):
         "room": room(session),
         "slug": _slug(schedule, session),
         "url": url,
-        "title": session.title,
-        "subtitle": session.label or None,
+        "title": one_line(session.title),
+        "subtitle": one_line(session.label) or None,
         "track": None,
         "type": SCHEDULE_TYPE,
         "language": settings.LANGUAGE_CODE.split("-")[0],
-        "abstract": to_plain(session.outline),
+        "abstract": multi_line(to_plain(session.outline)),
         "description": agenda_text(agenda),
         "persons": [
             {
                 "id": person.pk,
                 "guid": str(guid("person", person.pk)),
-                "name": str(person),
+                "name": one_line(person),
                 "url": absolute(person.get_absolute_url()),
             }
             for person in _persons(agenda)
@@ -145,7 +145,7 @@ def conference_data(schedule, absolute):
     days = schedule.days
     conference = {
         "acronym": schedule.acronym,
-        "title": event.title,
+        "title": one_line(event.title),
         "start": days[0].date.isoformat(),
         "end": days[-1].date.isoformat(),
         "daysCount": len(days),
@@ -155,7 +155,7 @@ def conference_data(schedule, absolute):
     if schedule.time_zone:
         conference["time_zone_name"] = schedule.time_zone
     if event.description:
-        conference["description"] = to_plain(event.description)
+        conference["description"] = multi_line(to_plain(event.description))
     return conference
 
 

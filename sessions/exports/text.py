@@ -7,14 +7,41 @@ the request's host).
 
 Staff-only slot fields (cue, tech_notes, responsible) are never read here, and
 the online meeting link is left out as on the public page: only "online" is said.
+
+Stored text may hold what no export format can carry (a title with a line break
+from an older import, a control character pasted from elsewhere): `one_line()`
+and `multi_line()` make any text safe for a single-line or a multi-line property,
+so an export never answers 500 on what is stored.
 """
 
+import re
 import uuid
 from datetime import UTC
 
 from django.conf import settings
 
 from common.formatting import span
+
+# Line breaks in any convention (CR LF, CR, LF, VT, FF, the file, group and record
+# separators, NEL, Unicode's line and paragraph separators), and tabs, with the
+# spaces around them.
+_BREAKS = re.compile(r"[ \t]*(?:\r\n|[\n\r\t\v\f\x1c-\x1e\x85\u2028\u2029])[ \t]*")
+# What neither XML 1.0 nor iCalendar text may hold: control characters (C0 but
+# tab, line feed and carriage return; DEL and C1), lone surrogates, U+FFFE, U+FFFF.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def one_line(text):
+    """`text` for a property of one line (a title, a name, a place): each line
+    break or tab becomes a space, other control characters are dropped."""
+    return _UNWRITABLE.sub("", _BREAKS.sub(" ", str(text))).strip()
+
+
+def multi_line(text):
+    """`text` for a property that may span lines (a description): line breaks
+    become line feeds, other control characters are dropped."""
+    text = re.sub(r"\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]", "\n", str(text))
+    return _UNWRITABLE.sub("", text)
 
 
 def uid_domain():
@@ -38,12 +65,12 @@ def session_guid(session):
 
 def agenda_lines(agenda):
     """One line per item: time or span, then the title, as on the page."""
-    return [f"{span(item.start, item.end)} {item.slot.title}" for item in agenda.items]
+    return [f"{span(item.start, item.end)} {one_line(item.slot.title)}" for item in agenda.items]
 
 
 def agenda_text(agenda, url=None):
     session = agenda.session
-    parts = [f"{agenda.event.title}\n{session}"]
+    parts = [f"{one_line(agenda.event.title)}\n{one_line(session)}"]
     if session.cancelled:
         parts.append("This meeting has been cancelled.")
     lines = agenda_lines(agenda)
@@ -52,14 +79,15 @@ def agenda_text(agenda, url=None):
         parts.append(f"Agenda (times in {zone}):\n" + "\n".join(lines))
     if url:
         parts.append(url)
-    return "\n\n".join(parts)
+    return multi_line("\n\n".join(parts))
 
 
 def place(session):
     """Where the meeting is, as the page says it: the venue, "online", or nothing."""
-    if session.venue and session.online_url:
-        return f"{session.venue} and online"
-    return session.venue or ("Online" if session.online_url else "")
+    venue = one_line(session.venue)
+    if venue and session.online_url:
+        return f"{venue} and online"
+    return venue or ("Online" if session.online_url else "")
 
 
 def utc(instant):

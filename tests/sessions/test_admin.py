@@ -3,7 +3,7 @@ from datetime import time
 import pytest
 from django.urls import reverse
 
-from sessions.models import AgendaSlot, Session
+from sessions.models import AgendaSlot, Event, Session
 from tests.factories import (
     AgendaSlotFactory,
     OrganisationFactory,
@@ -139,6 +139,33 @@ def test_ten_thousand_character_title_is_refused_with_the_limit(organiser_client
     form = response.context["inline_admin_formsets"][0].formset.forms[0]
     assert form.errors["title"] == ["Ensure this value has at most 200 characters (it has 10000)."]
     assert_nothing_saved(session)
+
+
+def test_titles_with_a_line_break_are_refused_naming_the_rule(organiser_client, session):
+    data = change_form_data(
+        session, slots=[{"start": "11:30", "end": "11:45", "title": "Welcome\nand coffee"}]
+    )
+    data["title"] = "Original\ntitle"
+
+    response = organiser_client.post(change_url(session), data)
+
+    assert response.status_code == 200
+    rule = "A title is a single line of text: it may not contain a line break."
+    assert rule in response.context["adminform"].form.errors["title"][0]
+    form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert rule in form.errors["title"][0]
+    assert_nothing_saved(session)
+
+
+def test_event_title_with_a_line_break_is_refused_in_the_admin(organiser_client):
+    response = organiser_client.post(
+        reverse("admin:agenda_event_add"),
+        {"title": "Civil society\r\nand cybercrime", "slug": "cybercrime", "description": ""},
+    )
+
+    assert response.status_code == 200
+    assert "may not contain a line break" in response.context["adminform"].form.errors["title"][0]
+    assert not Event.objects.exists()
 
 
 def test_impossible_clock_time_is_refused(organiser_client, session):
