@@ -23,7 +23,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import time
 
+from django.core.exceptions import ValidationError
+
 from common.formatting import span
+from common.validators import validate_single_line
 
 TITLE_MAX_LENGTH = 200  # AgendaSlot.title; repeated so the parser needs no models
 
@@ -131,7 +134,7 @@ def parse(text):
                 )
             )
         elif owner.status == Status.SLOT and not owner.title:
-            owner.title = _clean(stripped)
+            owner.title = _one_line(_clean(stripped))
             _check_title(owner)
             lines.append(PastedLine(number, stripped, Status.TITLE, owner=owner))
         else:
@@ -159,6 +162,11 @@ def _clean(text):
     return _BOLD.sub("", text).strip()
 
 
+def _one_line(text):
+    """Tabs, non-breaking and repeated spaces as one space: a title is one line."""
+    return " ".join(text.split())
+
+
 def _flag(line, reason):
     line.status = Status.CHECK
     line.start = line.end = None
@@ -166,6 +174,10 @@ def _flag(line, reason):
 
 
 def _check_title(line):
+    try:
+        validate_single_line(line.title)
+    except ValidationError as error:
+        _flag(line, f"the title holds {error.params['found']}")
     if len(line.title) > TITLE_MAX_LENGTH:
         _flag(
             line,
@@ -187,7 +199,7 @@ def _read_timed_line(number, stripped):
         end, end_reasons = _read_time(parts, "end", alone=False) if is_range else (None, [])
     except _NotATime:
         return None
-    title = parts["rest"].lstrip(_TITLE_LEAD).strip()
+    title = _one_line(parts["rest"].lstrip(_TITLE_LEAD))
     line = PastedLine(number, stripped, Status.SLOT, start=start, end=end, title=title)
     reasons = start_reasons + end_reasons
     if not reasons and end is not None and end <= start:

@@ -165,6 +165,30 @@ def test_windows_line_endings_and_blank_lines_are_read():
     assert [(s.title, s.description) for s in parsed.slots] == [("Welcome", "Opening words")]
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("11:00-11:30\tWelcome\tRoom A", "Welcome Room A"),
+        ("11:00-11:30 Welcome\u00a0\u00a0 words", "Welcome words"),
+        ("11:00\nWelcome\t\twords", "Welcome words"),
+    ],
+)
+def test_pasted_titles_are_one_line_with_single_spaces(text, title):
+    # A slot title is one line (common/validators.py): a tab kept from a copied
+    # table would make the session's change form refuse the slot afterwards.
+    parsed = paste_parser.parse(text)
+
+    assert [s.title for s in parsed.slots] == [title]
+
+
+def test_a_pasted_title_with_a_control_character_is_marked_to_check():
+    parsed = paste_parser.parse("11:00-11:30 Wel\x07come")
+
+    [checked] = parsed.to_check
+    assert any("control character (U+0007)" in reason for reason in checked.reasons)
+    assert parsed.slots == []
+
+
 # Through the admin: preview, confirm, refuse.
 
 
