@@ -8,6 +8,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from common.spreadsheets import csv_download
 
 from . import ratelimit, selectors
+from .addresses import normalise_email
 from .forms import ParticipantRequestForm
 from .models import RETENTION_DAYS, ParticipantRequest
 from .services import participant_request_submit
@@ -52,8 +53,8 @@ class RequestPlaceView(SessionMixin, FormView):
         if form.is_from_a_bot:
             # The same answer as a real request, so the bot learns nothing.
             return redirect(self.get_success_url())
-        email = form.cleaned_data["email"]
-        if not ratelimit.hit(scope="request-email", value=email.lower(), rate=ratelimit.PER_EMAIL):
+        address = normalise_email(form.cleaned_data["email"])
+        if not ratelimit.hit(scope="request-email", value=address, rate=ratelimit.PER_EMAIL):
             return too_many_requests(self.request)
         participant_request_submit(
             session=self.session,

@@ -311,3 +311,27 @@ def test_rate_limit_keys_are_keyed_hashes_not_plain_ones(open_session):
     plain = hashlib.sha256(b"email:ada@example.org").hexdigest()
     assert cache.get(f"ratelimit:email:{plain}") is None
     assert not ratelimit.hit(scope="email", value="ada@example.org", rate=(1, 60))  # still counted
+
+
+def test_one_address_in_several_spellings_makes_one_request(client, open_session):
+    for spelling in ("ada@bücher.example", "ADA@xn--bcher-kva.example", "Ada@BU\u0308CHER.example"):
+        client.post(request_url(open_session), valid_data(email=spelling))
+
+    saved = ParticipantRequest.objects.get()
+    assert saved.email_normalised == "ada@xn--bcher-kva.example"
+
+
+def test_rate_limit_per_email_counts_every_spelling_of_the_address(client, open_session):
+    limit, _ = ratelimit.PER_EMAIL
+    spellings = ["ada@bücher.example", "ADA@xn--bcher-kva.example", "Ada@BU\u0308CHER.example"]
+
+    statuses = [
+        client.post(
+            request_url(open_session),
+            valid_data(email=spellings[n % len(spellings)]),
+            REMOTE_ADDR=f"192.0.2.{n}",
+        ).status_code
+        for n in range(limit + 1)
+    ]
+
+    assert statuses == [302] * limit + [429]
