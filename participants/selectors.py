@@ -1,6 +1,7 @@
 """Queries on sessions that the participants pages share (sessions/ knows nothing of them)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from sessions.models import Session
 
@@ -28,3 +29,14 @@ def request_settings_for(session):
 
 def selected_count(session):
     return ParticipantRequest.objects.selected().filter(session=session).count()
+
+
+def session_is_over(session):
+    """The session has ended: its end has passed or, without times, its day has ended
+    in its own zone (everywhere on Earth while the zone is to be confirmed). A session
+    whose date is still to be confirmed is never over."""
+    if session.ends_at is not None:
+        return session.ends_at <= timezone.now()
+    if session.date is None:
+        return False
+    return not Session.objects.upcoming().filter(pk=session.pk).exists()

@@ -151,7 +151,7 @@ def test_invalid_form_keeps_what_was_typed(client, open_session):
     assert "Please correct the 1 field marked below" in response.text
 
 
-def test_repeated_email_in_another_case_updates_the_earlier_request(client, open_session):
+def test_repeated_email_in_another_case_changes_nothing_and_resends_the_link(client, open_session):
     client.post(request_url(open_session), valid_data())
 
     client.post(
@@ -161,23 +161,27 @@ def test_repeated_email_in_another_case_updates_the_earlier_request(client, open
 
     saved = ParticipantRequest.objects.get()
     assert (saved.email, saved.organisation, saved.expertise) == (
-        "ADA@Example.ORG",
-        "New Organisation",
-        "law",
+        "ada@example.org",
+        "Digital Rights Watch",
+        "digital rights",
     )
-    assert len(mail.outbox) == 2
+    assert [m.to for m in mail.outbox] == [["ada@example.org"], ["ada@example.org"]]
+    assert "/requests/" in mail.outbox[1].body
 
 
-def test_repeated_request_keeps_the_organisers_decision(client, open_session):
+def test_repeated_request_keeps_the_organisers_decision_and_the_details(client, open_session):
     earlier = ParticipantRequestFactory(
-        session=open_session, email="ada@example.org", status=ParticipantRequest.Status.SELECTED
+        session=open_session,
+        name="Ada",
+        email="ada@example.org",
+        status=ParticipantRequest.Status.SELECTED,
     )
 
     client.post(request_url(open_session), valid_data())
 
     earlier.refresh_from_db()
     assert earlier.status == ParticipantRequest.Status.SELECTED
-    assert earlier.name == "Ada Example"
+    assert earlier.name == "Ada"
 
 
 def test_the_same_email_may_ask_for_two_sessions(client, open_session):
