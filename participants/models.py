@@ -135,3 +135,22 @@ class ParticipantRequest(models.Model):
         others = ParticipantRequest.objects.for_email(session=self.session, email=self.email)
         if others.exclude(pk=self.pk).exists():
             raise ValidationError({"email": DUPLICATE_ADDRESS})
+
+
+class RateLimitCounter(models.Model):
+    """One fixed window of the request form's rate limit, when no Redis counts them.
+
+    Kept out of the page cache, which made-up URLs can fill and cull. `key` is a
+    keyed hash (participants/ratelimit.py), never an address. Rows whose window has
+    ended are reused by the next attempt, and deleted by purge_participant_requests.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "rate-limit counter"
+
+    def __str__(self):
+        return f"{self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"
