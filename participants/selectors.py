@@ -40,3 +40,24 @@ def session_is_over(session):
     if session.date is None:
         return False
     return not Session.objects.upcoming().filter(pk=session.pk).exists()
+
+
+def session_has_started(session):
+    """Under way or over: its start has passed, or (without times) its day has ended."""
+    if session.starts_at is not None and session.starts_at <= timezone.now():
+        return True
+    return session_is_over(session)
+
+
+def why_no_requests(session, settings):
+    """Why the session takes no requests now ("cancelled", "started", "off", "closed"),
+    or None when it takes them."""
+    if session.cancelled:
+        return "cancelled"
+    if settings is None or not settings.requests_open:
+        return "off"
+    if not settings.accepts_requests():
+        return "closed"
+    if session_has_started(session):
+        return "started"
+    return None

@@ -39,8 +39,9 @@ class RequestPlaceView(SessionMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         self.session = self.get_session()
         settings = selectors.request_settings_for(self.session)
-        if settings is None or not settings.accepts_requests():
-            return self.render_closed(settings)
+        reason = selectors.why_no_requests(self.session, settings)
+        if reason is not None:
+            return self.render_closed(settings, reason)
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -77,11 +78,16 @@ class RequestPlaceView(SessionMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(session=self.session, event=self.session.event, **kwargs)
 
-    def render_closed(self, settings):
+    def render_closed(self, settings, reason):
         return self.response_class(
             request=self.request,
             template="participants/request_closed.html",
-            context={"session": self.session, "event": self.session.event, "settings": settings},
+            context={
+                "session": self.session,
+                "event": self.session.event,
+                "settings": settings,
+                "reason": reason,
+            },
         )
 
 

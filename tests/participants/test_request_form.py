@@ -1,6 +1,6 @@
 import hashlib
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core import mail
@@ -332,3 +332,54 @@ def test_rate_limit_per_email_counts_every_spelling_of_the_address(client, open_
     ]
 
     assert statuses == [302] * limit + [429]
+
+
+def test_cancelled_session_refuses_requests_with_a_clear_message(client, open_session):
+    open_session.cancelled = True
+    open_session.save()
+
+    page = client.get(request_url(open_session))
+    response = client.post(request_url(open_session), valid_data())
+
+    assert "This session has been cancelled" in page.text
+    assert "form" not in page.context
+    assert "This session has been cancelled" in response.text
+    assert not ParticipantRequest.objects.exists()
+    assert mail.outbox == []
+    assert "Request a place" not in client.get(open_session.get_absolute_url()).text
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        {"date": timezone.localdate() - timedelta(days=2)},
+        # Today, but already under way in its own zone.
+        {
+            "date": timezone.now().date(),
+            "start_time": time(0, 0),
+            "end_time": time(23, 59),
+            "time_zone": "UTC",
+        },
+    ],
+    ids=["day-over", "under-way"],
+)
+def test_past_or_started_session_refuses_requests(client, open_session, when):
+    for field, value in when.items():
+        setattr(open_session, field, value)
+    open_session.save()
+
+    page = client.get(request_url(open_session))
+    response = client.post(request_url(open_session), valid_data())
+
+    assert "This session has taken place or is under way" in page.text
+    assert "form" not in page.context
+    assert "This session has taken place or is under way" in response.text
+    assert not ParticipantRequest.objects.exists()
+    assert "Request a place" not in client.get(open_session.get_absolute_url()).text
+
+
+def test_session_tomorrow_still_takes_requests(client, open_session):
+    open_session.date = timezone.localdate() + timedelta(days=1)
+    open_session.save()
+
+    assert client.post(request_url(open_session), valid_data()).status_code == 302
