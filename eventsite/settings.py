@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import environ
 import xstatic.pkg.bootstrap as xstatic_bootstrap
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -129,6 +130,21 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
     # Django culls a third of a file cache at 300 entries; pages of every event and
     # the request-form rate limits need more room than that.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+
+# The request form's rate-limit counters (participants/ratelimit.py) keep out of the
+# page cache, which made-up URLs can fill until it culls a counter, and must count
+# atomically across processes, which a file cache cannot. With Redis (RATELIMIT_CACHE_URL,
+# or a Redis CACHE_URL) they are the alias "ratelimit" there; without Redis there is no
+# such alias and they are rows in the database, counted under a row lock.
+if _ratelimit_url := env.str("RATELIMIT_CACHE_URL", default=""):
+    CACHES["ratelimit"] = env.cache_url_config(_ratelimit_url)
+elif CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["ratelimit"] = {**CACHES["default"], "KEY_PREFIX": "ratelimit"}
+if "ratelimit" in CACHES and not CACHES["ratelimit"]["BACKEND"].endswith("RedisCache"):
+    raise ImproperlyConfigured(
+        "RATELIMIT_CACHE_URL must be a Redis URL (redis://...): other caches cannot count "
+        "atomically across processes. Leave it unset to count in the database."
+    )
 
 # The query parameters a cached public page reads, by path: only the sitemap's page
 # number. Any other, such as the utm_* tags of an invitation email, does not change a

@@ -104,3 +104,27 @@ class ParticipantRequestForm(forms.ModelForm):
     @property
     def is_from_a_bot(self):
         return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+
+
+class ParticipantRequestChangeForm(forms.ModelForm):
+    """What the holder of a request's link may change (participants/links.py)."""
+
+    class Meta:
+        model = ParticipantRequest
+        fields = ["name", "organisation"]
+        labels = ParticipantRequestForm.Meta.labels
+        help_texts = {"organisation": ParticipantRequestForm.Meta.help_texts["organisation"]}
+        widgets = {
+            field: ParticipantRequestForm.Meta.widgets[field] for field in ("name", "organisation")
+        }
+        error_messages = {
+            field: ParticipantRequestForm.Meta.error_messages[field]
+            for field in ("name", "organisation")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_id = "change-form"
+        self.helper.layout = Layout("name", "organisation", Submit("save", "Save changes"))

@@ -1,15 +1,22 @@
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from sessions.models import Session
 
+from .addresses import normalise_email
+
 MOTIVATION_MAX_LENGTH = 1000
 OTHER_EXPERTISE = "Other"
 # Days after a session's date before its requests are deleted (purge_participant_requests).
 RETENTION_DAYS = 90
+DUPLICATE_ADDRESS = (
+    "This email address (in this or another spelling) has already asked for a place "
+    "in this session."
+)
 
 
 class RequestSettings(models.Model):
@@ -46,10 +53,8 @@ class RequestSettings(models.Model):
 
 class ParticipantRequestQuerySet(models.QuerySet):
     def for_email(self, *, session, email):
-        """The request with this email for the session, compared as the constraint does."""
-        return self.alias(email_lower=Lower("email")).filter(
-            session=session, email_lower=Lower(models.Value(email))
-        )
+        """The request with this address for the session, in any spelling of it."""
+        return self.filter(session=session, email_normalised=normalise_email(email))
 
     def selected(self):
         return self.filter(status=ParticipantRequest.Status.SELECTED)
@@ -82,6 +87,9 @@ class ParticipantRequest(models.Model):
     )
     name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254)
+    # The address as compared (participants/addresses.py): set on every save, unique
+    # per session. Longer than `email`: the domain's ASCII form can be.
+    email_normalised = models.CharField(max_length=400, db_index=True, editable=False)
     organisation = models.CharField(max_length=200)
     expertise = models.CharField("field of expertise", max_length=100)
     motivation = models.TextField(max_length=MOTIVATION_MAX_LENGTH)
@@ -99,11 +107,9 @@ class ParticipantRequest(models.Model):
         ordering = ["session", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                Lower("email"),
-                "session",
-                name="participant_request_one_per_email_per_session",
-                violation_error_message="This email address has already asked for a place "
-                "in this session.",
+                fields=["session", "email_normalised"],
+                name="participant_request_one_per_address_per_session",
+                violation_error_message=DUPLICATE_ADDRESS,
             ),
         ]
         permissions = [
@@ -112,3 +118,39 @@ class ParticipantRequest(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.session})"
+
+    def save(self, *args, **kwargs):
+        self.email_normalised = normalise_email(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_normalised"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # The constraint is on a field no form shows, so Django's own check skips
+        # it: the admin would answer a duplicate with a 500 instead of a message.
+        super().clean()
+        if self.session_id is None or not self.email:
+            return
+        others = ParticipantRequest.objects.for_email(session=self.session, email=self.email)
+        if others.exclude(pk=self.pk).exists():
+            raise ValidationError({"email": DUPLICATE_ADDRESS})
+
+
+class RateLimitCounter(models.Model):
+    """One fixed window of the request form's rate limit, when no Redis counts them.
+
+    Kept out of the page cache, which made-up URLs can fill and cull. `key` is a
+    keyed hash (participants/ratelimit.py), never an address. Rows whose window has
+    ended are reused by the next attempt, and deleted by purge_participant_requests.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "rate-limit counter"
+
+    def __str__(self):
+        return f"{self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"

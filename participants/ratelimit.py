@@ -1,12 +1,26 @@
-"""A small fixed-window rate limit on Django's cache, shared by every app server.
+"""A small fixed-window rate limit, exact under concurrency, in a store of its own.
 
-Keys are keyed hashes (HMAC with the site's secret), so the cache never holds an
+The counters never share the page cache, which made-up URLs can fill until it
+culls entries (a counter among them). They live in the cache alias `ratelimit`
+when settings define one (Redis: INCR is atomic), otherwise in the database
+(`RateLimitCounter`), counted under a row lock, so that any number of app servers
+and workers, on PostgreSQL or SQLite, accept exactly `limit` attempts per window.
+
+Keys are keyed hashes (HMAC with the site's secret), so no store ever holds an
 email or IP address, nor a hash that could be matched against a list of them.
 """
 
-from django.core.cache import cache
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from .models import RateLimitCounter
+
+ALIAS = "ratelimit"
 # (attempts, window in seconds) for the public request form.
 PER_CLIENT = (10, 60 * 60)
 PER_EMAIL = (5, 60 * 60)
@@ -19,15 +33,44 @@ def hit(*, scope, value, rate):
         "participants.ratelimit", f"{scope}:{value}", algorithm="sha256"
     ).hexdigest()
     key = f"ratelimit:{scope}:{digest}"
-    # add() starts the window only if none is running; incr() is atomic on
-    # Redis and on the local-memory cache.
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
+    if ALIAS in settings.CACHES:
+        count = _count_in_cache(caches[ALIAS], key, window)
+    else:
+        count = _count_in_database(key, window)
     return count <= limit
+
+
+def _count_in_cache(store, key, window):
+    # add() starts the window only if none is running; incr() is atomic on Redis.
+    store.add(key, 0, timeout=window)
+    try:
+        return store.incr(key)
+    except ValueError:  # the window expired between add() and incr()
+        store.set(key, 1, timeout=window)
+        return 1
+
+
+def _count_in_database(key, window):
+    now = timezone.now()
+    with transaction.atomic():
+        # FOR UPDATE holds the row until commit, so concurrent attempts count one
+        # after another. Two first attempts both try to insert; the unique key makes
+        # the second wait for the first, then get_or_create reads (and locks) its row.
+        counter, _ = RateLimitCounter.objects.select_for_update().get_or_create(
+            key=key, defaults={"count": 0, "expires_at": now + timedelta(seconds=window)}
+        )
+        if counter.expires_at <= now:
+            counter.count = 0
+            counter.expires_at = now + timedelta(seconds=window)
+        counter.count += 1
+        counter.save(update_fields=["count", "expires_at"])
+    return counter.count
+
+
+def purge_ended(now=None):
+    """Delete database counters whose window has ended; how many."""
+    count, _ = RateLimitCounter.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return count
 
 
 def client_ip(request):

@@ -1,6 +1,7 @@
 """Queries on sessions that the participants pages share (sessions/ knows nothing of them)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from sessions.models import Session
 
@@ -28,3 +29,35 @@ def request_settings_for(session):
 
 def selected_count(session):
     return ParticipantRequest.objects.selected().filter(session=session).count()
+
+
+def session_is_over(session):
+    """The session has ended: its end has passed or, without times, its day has ended
+    in its own zone (everywhere on Earth while the zone is to be confirmed). A session
+    whose date is still to be confirmed is never over."""
+    if session.ends_at is not None:
+        return session.ends_at <= timezone.now()
+    if session.date is None:
+        return False
+    return not Session.objects.upcoming().filter(pk=session.pk).exists()
+
+
+def session_has_started(session):
+    """Under way or over: its start has passed, or (without times) its day has ended."""
+    if session.starts_at is not None and session.starts_at <= timezone.now():
+        return True
+    return session_is_over(session)
+
+
+def why_no_requests(session, settings):
+    """Why the session takes no requests now ("cancelled", "started", "off", "closed"),
+    or None when it takes them."""
+    if session.cancelled:
+        return "cancelled"
+    if settings is None or not settings.requests_open:
+        return "off"
+    if not settings.accepts_requests():
+        return "closed"
+    if session_has_started(session):
+        return "started"
+    return None

@@ -1,4 +1,5 @@
-"""Operations on participant requests: submit, change status, and the emails they send."""
+"""Operations on participant requests: submit, change, withdraw, change status, and the
+emails they send."""
 
 import logging
 
@@ -8,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import links
 from .models import ParticipantRequest
 
 logger = logging.getLogger(__name__)
@@ -17,6 +19,7 @@ Status = ParticipantRequest.Status
 # One template per message under templates/participants/email/.
 EMAIL_TEMPLATES = {
     "received": "participants/email/received.txt",
+    "asked_again": "participants/email/asked_again.txt",
     Status.SELECTED: "participants/email/selected.txt",
     Status.WAITLISTED: "participants/email/waitlisted.txt",
     Status.DECLINED: "participants/email/declined.txt",
@@ -26,45 +29,47 @@ EMAIL_TEMPLATES = {
 def participant_request_submit(
     *, session, name, email, organisation, expertise, motivation
 ) -> tuple[ParticipantRequest, bool]:
-    """Save a request and confirm it by email; (request, created).
+    """Save a new request and confirm it by email; (request, created).
 
-    A second request from the same address (case ignored) for the same session
-    updates the first: the details change, the organisers' decision stays.
+    An address that has already asked for a place in the session (in any spelling)
+    changes nothing: whoever sent the form may not own the address. The address's
+    owner gets an email saying so, with the signed link through which they, and
+    only they, can change or withdraw their request (participants/links.py).
     """
-    details = {
-        "name": name,
-        "email": email,
-        "organisation": organisation,
-        "expertise": expertise,
-        "motivation": motivation,
-        "consent_at": timezone.now(),
-    }
-    with transaction.atomic():
-        request = _update_existing(session=session, email=email, details=details)
-        created = request is None
-        if created:
-            try:
-                with transaction.atomic():
-                    request = ParticipantRequest.objects.create(session=session, **details)
-            except IntegrityError:
-                # The same address in a parallel request won the race: update it.
-                created = False
-                request = _update_existing(session=session, email=email, details=details)
-    participant_request_email(participant_request=request, kind="received")
-    return request, created
+    existing = ParticipantRequest.objects.for_email(session=session, email=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                request = ParticipantRequest.objects.create(
+                    session=session,
+                    name=name,
+                    email=email,
+                    organisation=organisation,
+                    expertise=expertise,
+                    motivation=motivation,
+                    consent_at=timezone.now(),
+                )
+        except IntegrityError:
+            # The same address in a parallel request won the race.
+            existing = ParticipantRequest.objects.for_email(session=session, email=email).get()
+        else:
+            participant_request_email(participant_request=request, kind="received")
+            return request, True
+    participant_request_email(participant_request=existing, kind="asked_again")
+    return existing, False
 
 
-def _update_existing(*, session, email, details):
-    existing = (
-        ParticipantRequest.objects.select_for_update()
-        .for_email(session=session, email=email)
-        .first()
-    )
-    if existing is not None:
-        for field, value in details.items():
-            setattr(existing, field, value)
-        existing.save()
-    return existing
+def participant_request_change(*, participant_request, name, organisation) -> None:
+    """What the holder of the request's link may change: how their name and
+    organisation appear on the organisers' lists and the sign-in sheet."""
+    participant_request.name = name
+    participant_request.organisation = organisation
+    participant_request.save(update_fields=["name", "organisation", "updated_at"])
+
+
+def participant_request_withdraw(*, participant_request) -> None:
+    """The participant takes their request back: it and their details are deleted."""
+    participant_request.delete()
 
 
 def participant_requests_set_status(*, queryset, status) -> tuple[int, int]:
@@ -104,6 +109,8 @@ def participant_request_email(*, participant_request, kind) -> bool:
         "session": session,
         "event": session.event,
         "session_url": settings.SITE_URL + session.get_absolute_url(),
+        "change_url": links.change_url(participant_request),
+        "link_days": links.MAX_AGE.days,
     }
     subject, _, body = render_to_string(EMAIL_TEMPLATES[kind], context).strip().partition("\n")
     message = EmailMessage(

@@ -16,6 +16,13 @@ urlpatterns = [
         name="request_sent",
     ),
     path(
+        "events/<slug:event>/<slug:session>/request/withdrawn/",
+        views.RequestWithdrawnView.as_view(),
+        name="request_withdrawn",
+    ),
+    # The signed link of participants/links.py: a token of letters, digits, ".", ":", "-", "_".
+    path("requests/<str:token>/", views.RequestChangeView.as_view(), name="request_change"),
+    path(
         "events/<slug:event>/<slug:session>/participants/sign-in/",
         views.SignInSheetView.as_view(),
         name="sign_in",

@@ -7,10 +7,15 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from common.spreadsheets import csv_download
 
-from . import ratelimit, selectors
-from .forms import ParticipantRequestForm
+from . import links, ratelimit, selectors
+from .addresses import normalise_email
+from .forms import ParticipantRequestChangeForm, ParticipantRequestForm
 from .models import RETENTION_DAYS, ParticipantRequest
-from .services import participant_request_submit
+from .services import (
+    participant_request_change,
+    participant_request_submit,
+    participant_request_withdraw,
+)
 
 
 class SessionMixin:
@@ -34,8 +39,9 @@ class RequestPlaceView(SessionMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         self.session = self.get_session()
         settings = selectors.request_settings_for(self.session)
-        if settings is None or not settings.accepts_requests():
-            return self.render_closed(settings)
+        reason = selectors.why_no_requests(self.session, settings)
+        if reason is not None:
+            return self.render_closed(settings, reason)
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -52,8 +58,8 @@ class RequestPlaceView(SessionMixin, FormView):
         if form.is_from_a_bot:
             # The same answer as a real request, so the bot learns nothing.
             return redirect(self.get_success_url())
-        email = form.cleaned_data["email"]
-        if not ratelimit.hit(scope="request-email", value=email.lower(), rate=ratelimit.PER_EMAIL):
+        address = normalise_email(form.cleaned_data["email"])
+        if not ratelimit.hit(scope="request-email", value=address, rate=ratelimit.PER_EMAIL):
             return too_many_requests(self.request)
         participant_request_submit(
             session=self.session,
@@ -72,11 +78,16 @@ class RequestPlaceView(SessionMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(session=self.session, event=self.session.event, **kwargs)
 
-    def render_closed(self, settings):
+    def render_closed(self, settings, reason):
         return self.response_class(
             request=self.request,
             template="participants/request_closed.html",
-            context={"session": self.session, "event": self.session.event, "settings": settings},
+            context={
+                "session": self.session,
+                "event": self.session.event,
+                "settings": settings,
+                "reason": reason,
+            },
         )
 
 
@@ -89,6 +100,91 @@ class RequestSentView(SessionMixin, TemplateView):
         session = self.get_session()
         # The URL's "event" and "session" slugs give way to the objects.
         return {**super().get_context_data(**kwargs), "session": session, "event": session.event}
+
+
+# The page holds a name and the URL holds the link's token: no cache keeps it, and
+# no Referer header takes the token to another site (or to our own logs).
+@method_decorator(never_cache, name="dispatch")
+class RequestChangeView(View):
+    """Where the holder of a request's signed link changes or withdraws it."""
+
+    template_name = "participants/request_change.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        response = self.refusal(kwargs["token"]) or super().dispatch(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def refusal(self, token):
+        """A page saying why the link cannot be used, or None (and the request found)."""
+        try:
+            pk, digest = links.read_token(token)
+        except links.LinkExpired:
+            return link_problem(self.request, "expired", status=410)
+        except links.LinkInvalid:
+            return link_problem(self.request, "invalid", status=400)
+        found = ParticipantRequest.objects.select_related("session__event").filter(pk=pk).first()
+        if found is None:
+            return link_problem(self.request, "gone", status=404)
+        if not links.matches(found, digest):
+            return link_problem(self.request, "invalid", status=400)
+        if selectors.session_is_over(found.session):
+            return link_problem(self.request, "over", status=410, session=found.session)
+        self.participant_request = found
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self.render(ParticipantRequestChangeForm(instance=self.participant_request))
+
+    def post(self, request, *args, **kwargs):
+        if "withdraw" in request.POST:
+            session = self.participant_request.session
+            participant_request_withdraw(participant_request=self.participant_request)
+            return redirect(
+                "participants:request_withdrawn", event=session.event.slug, session=session.slug
+            )
+        form = ParticipantRequestChangeForm(request.POST, instance=self.participant_request)
+        if not form.is_valid():
+            return self.render(form)
+        participant_request_change(
+            participant_request=self.participant_request,
+            name=form.cleaned_data["name"],
+            organisation=form.cleaned_data["organisation"],
+        )
+        return redirect(f"{request.path}?saved=1")
+
+    def render(self, form):
+        session = self.participant_request.session
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "participant_request": self.participant_request,
+                "session": session,
+                "event": session.event,
+                "saved": "saved" in self.request.GET,
+            },
+        )
+
+
+class RequestWithdrawnView(SessionMixin, TemplateView):
+    """After a withdrawal: nobody's details, only the session."""
+
+    template_name = "participants/request_withdrawn.html"
+
+    def get_context_data(self, **kwargs):
+        session = self.get_session()
+        return {**super().get_context_data(**kwargs), "session": session, "event": session.event}
+
+
+def link_problem(request, problem, *, status, session=None):
+    return render(
+        request,
+        "participants/request_link_problem.html",
+        {"problem": problem, "session": session, "link_days": links.MAX_AGE.days},
+        status=status,
+    )
 
 
 class PrivacyView(TemplateView):

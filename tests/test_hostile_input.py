@@ -97,12 +97,18 @@ SOME_TIMES = {name: TIMES[name] for name in ("24h00", "11h60")}
 LIVE_MARKUP = re.compile(r"<script>alert|<img[^>]*onerror", re.IGNORECASE)
 
 
+# Bookkeeping, not content: the request form's rate-limit counters count every
+# attempt, refused or not (participants/ratelimit.py).
+NOT_CONTENT = {"participants.RateLimitCounter"}
+
+
 def row_counts():
     """Rows of every model of the three apps, history included."""
     return {
         model._meta.label: model._base_manager.count()
         for label in ("agenda", "speakers", "participants")
         for model in apps.get_app_config(label).get_models()
+        if model._meta.label not in NOT_CONTENT
     }
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from participants import links
 from tests.factories import ParticipantRequestFactory, UserFactory
 
 VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist"
@@ -43,7 +44,7 @@ def is_error(message):
 
 @pytest.mark.django_db
 def test_every_page_is_valid_html(client, demo_session, tmp_path):
-    ParticipantRequestFactory(session=demo_session, status="selected")
+    participant = ParticipantRequestFactory(session=demo_session, status="selected")
     staff = UserFactory()
     staff.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_runofshow", "view_participant_list"])
@@ -69,12 +70,20 @@ def test_every_page_is_valid_html(client, demo_session, tmp_path):
         pages[name] = client.get(url)
     # The form as it comes back with an error on every field.
     pages["request-form-errors"] = client.post(public["request-form"], {})
+    pages["request-sent"] = client.get(reverse("participants:request_sent", args=args))
+    # The participant's own page, through the signed link of their emails.
+    change = links.change_path(participant)
+    pages["request-change"] = client.get(change)
+    pages["request-change-errors"] = client.post(change, {"name": "", "organisation": ""})
+    pages["request-link-invalid"] = client.get(change[:-3] + "x/")
+    pages["request-withdrawn"] = client.get(reverse("participants:request_withdrawn", args=args))
+    statuses = {"request-link-invalid": 400}
     client.force_login(staff)
     for name, url in for_staff.items():
         pages[name] = client.get(url)
     files = {}
     for name, response in pages.items():
-        assert response.status_code == 200, name
+        assert response.status_code == statuses.get(name, 200), name
         files[name] = tmp_path / f"{name}.html"
         files[name].write_bytes(response.content)
 

@@ -2,7 +2,8 @@ import pytest
 
 from tests.factories import RequestSettingsFactory, SessionFactory
 
-# Rate-limit counters live in the cache: tests/conftest.py empties it around every test.
+# Rate-limit counters are rows in the test database (no "ratelimit" cache in the test
+# settings): each test's transaction, or flush, takes them away.
 
 
 @pytest.fixture

@@ -162,3 +162,26 @@ def test_session_autocomplete_for_request_settings_answers_in_order(admin_client
 
     assert response.status_code == 200
     assert "Session on evidence" in response.json()["results"][0]["text"]
+
+
+def test_admin_refuses_a_second_request_of_one_address_in_another_spelling(
+    organiser_client, session
+):
+    ParticipantRequestFactory(session=session, email="ada@bücher.example")
+
+    response = organiser_client.post(
+        reverse("admin:participants_participantrequest_add"),
+        {
+            "session": session.pk,
+            "name": "Someone else",
+            "email": "ADA@xn--bcher-kva.example",
+            "organisation": "Elsewhere",
+            "expertise": "law",
+            "motivation": "Let me in.",
+            "status": Status.REQUESTED,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "has already asked for a place in this session" in response.text
+    assert ParticipantRequest.objects.count() == 1
