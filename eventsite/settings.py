@@ -127,8 +127,8 @@ CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"),
 }
 if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
-    # Django culls a third of a file cache at 300 entries; pages of every event and
-    # the request-form rate limits need more room than that.
+    # Django culls a third of a file cache at 300 entries; the pages of every event
+    # need more room than that.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
 # The request form's rate-limit counters (participants/ratelimit.py) keep out of the
