@@ -12,6 +12,11 @@ Meanwhile a prober sends what a penetration test would: the page through the
 proxy's `X-Forwarded-Proto: https`, Host spellings (case, trailing dot, port,
 hosts not served), sitemap page numbers written every way, odd query strings.
 
+Once, in the middle of the run, BURST visitors post the request-for-a-place form
+at the same moment from one address (each with an email of their own): exactly
+the limit per address (10 an hour) may be taken, whichever gunicorn worker
+answers, and the rest refused with 429.
+
 Each page read must show a whole agenda: every slot title with the same version,
 old or new, never a mix, and links on the site's own address (SITE_URL), never a
 scheme or host that a probe sent. The run fails (exit 1) on any 5xx, connection
@@ -38,6 +43,13 @@ from siteserver import DEMO, prepare, serve, workdir
 PORT = 8711
 DURATION = float(os.environ.get("LOAD_SECONDS", "30"))
 READERS = int(os.environ.get("LOAD_READERS", "16"))
+BURST = 30
+LIMIT_PER_ADDRESS = 10  # participants/ratelimit.py PER_CLIENT
+OPEN_REQUESTS = (
+    "from participants.models import RequestSettings; from sessions.models import Session; "
+    "RequestSettings.objects.create(requests_open=True, "
+    "session=Session.objects.get(slug='international-cooperation-against-cybercrime'))"
+)
 VERSIONED = re.compile(r"^(?P<title>.*?) v(?P<version>\d+)$")
 AGENDA_TITLE = re.compile(r'<h3 class="agenda-title">(.*?)(?:<span|</h3>)')
 CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
@@ -133,6 +145,51 @@ def prober(tally, stop):
             connection.close()
             connection = None
         time.sleep(0.01)
+
+
+def request_burst():
+    """BURST posts of the request form at once from one address: {status: count}."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form_url = f"{SITE}{DEMO}request/"
+    with opener.open(form_url, timeout=10) as response:
+        page = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    expertise = re.search(r'<select name="expertise".*?<option value="([^"]+)"', page, re.S)[1]
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    barrier, statuses, lock = threading.Barrier(BURST), {}, threading.Lock()
+
+    def post(number):
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "name": f"Visitor {number}",
+                "email": f"visitor{number}@example.org",
+                "organisation": "Independent",
+                "expertise": expertise,
+                "motivation": "To follow the discussion.",
+                "consent": "on",
+                "website": "",
+            }
+        )
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Referer": form_url,
+        }
+        barrier.wait()
+        connection.request("POST", f"{DEMO}request/", body, headers)
+        status = connection.getresponse().status
+        with lock:
+            statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=post, args=(number,)) for number in range(BURST)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
 
 
 def agenda_version(title):
@@ -243,7 +300,11 @@ class Organiser:
 def main():
     with workdir() as work:
         password_file = work / "organiser-password"
-        env = prepare(work, ["ensure_organiser", "--password-file", str(password_file)])
+        env = prepare(
+            work,
+            ["ensure_organiser", "--password-file", str(password_file)],
+            ["shell", "-c", OPEN_REQUESTS],
+        )
         with serve(env, PORT, workers=4):
             organiser = Organiser("organiser", password_file.read_text().strip())
             tally, stop = Tally(), threading.Event()
@@ -252,9 +313,12 @@ def main():
             for thread in threads:
                 thread.start()
             edits = reverts = 0
+            burst = None
             started = time.monotonic()
             while time.monotonic() - started < DURATION:
                 tick = time.monotonic()
+                if burst is None and tick - started > DURATION / 2:
+                    burst = request_burst()
                 if edits and edits % 5 == 0 and organiser.revert_to_previous():
                     reverts += 1
                 edits += 1
@@ -263,9 +327,17 @@ def main():
             stop.set()
             for thread in threads:
                 thread.join()
+    accepted = sum(count for status, count in burst.items() if status in (200, 302))
     report(tally, edits, reverts)
+    print(
+        f"request form, {BURST} posts at once from one address: {accepted} taken "
+        f"(limit {LIMIT_PER_ADDRESS}), answered "
+        + ", ".join(f"{status} x{count}" for status, count in sorted(burst.items()))
+    )
     failed = (
-        tally.server_errors
+        accepted != LIMIT_PER_ADDRESS
+        or burst.get(429, 0) != BURST - LIMIT_PER_ADDRESS
+        or tally.server_errors
         or tally.connection_errors
         or tally.mixed
         or tally.poisoned
