@@ -37,6 +37,7 @@ def prepare(work, *commands):
         "CACHE_URL": os.environ.get("CACHE_URL", f"filecache://{work / 'cache'}"),
         "GUNICORN_ACCESS_LOG": "",
         "LOG_LEVEL": "WARNING",
+        "EMAIL_URL": "dummymail://",  # the request form's confirmations go nowhere
         "DJANGO_READ_DOT_ENV": "0",
     }
     for command in (
