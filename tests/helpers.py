@@ -83,6 +83,25 @@ def request_url(session):
     return f"/events/{session.event.slug}/{session.slug}/request/"
 
 
+def request_form_data(**overrides):
+    """What a visitor types into the request form, with `overrides` changed."""
+    return {
+        "name": "Ada Example",
+        "email": "ada@example.org",
+        "organisation": "Digital Rights Watch",
+        "expertise": "law",
+        "motivation": "I follow the UN cybercrime process.",
+        "consent": "on",
+        "website": "",
+        **overrides,
+    }
+
+
+def change_link_in(message):
+    """The path of the signed change link in a participant's email."""
+    return re.search(r"https?://[^/\s]+(/requests/[^/\s]+/)", message.body).group(1)
+
+
 def json_ld(response):
     """The page's JSON-LD description (schema.org) as a dict."""
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)

@@ -1,6 +1,5 @@
 """A request changes only through the signed link sent to its address."""
 
-import re
 import time
 from datetime import timedelta
 from unittest import mock
@@ -12,33 +11,11 @@ from django.utils import timezone
 from participants import links
 from participants.models import ParticipantRequest
 from tests.factories import ParticipantRequestFactory
-from tests.helpers import request_url
+from tests.helpers import change_link_in, request_form_data, request_url
 
 pytestmark = pytest.mark.django_db
 
 Status = ParticipantRequest.Status
-
-
-def request_data(**overrides):
-    return {
-        "name": "Ada Example",
-        "email": "ada@example.org",
-        "organisation": "Digital Rights Watch",
-        "expertise": "law",
-        "motivation": "I follow the UN cybercrime process.",
-        "consent": "on",
-        "website": "",
-        **overrides,
-    }
-
-
-def link_in(message):
-    return re.search(r"http://testserver(/requests/[^/\s]+/)", message.body).group(1)
-
-
-@pytest.fixture(autouse=True)
-def site_url(settings):
-    settings.SITE_URL = "http://testserver"
 
 
 @pytest.fixture
@@ -55,7 +32,7 @@ def selected(open_session):
 def test_a_stranger_cannot_overwrite_a_selected_participant(client, open_session, selected):
     response = client.post(
         request_url(open_session),
-        request_data(email="ADA@EXAMPLE.ORG", name="Mallory", organisation="Evil Corp"),
+        request_form_data(email="ADA@EXAMPLE.ORG", name="Mallory", organisation="Evil Corp"),
         REMOTE_ADDR="203.0.113.9",
     )
 
@@ -71,7 +48,9 @@ def test_a_stranger_cannot_overwrite_a_selected_participant(client, open_session
 
 
 def test_a_known_address_tells_its_owner_with_their_change_link(client, open_session, selected):
-    client.post(request_url(open_session), request_data(email="ada@EXAMPLE.org", name="Mallory"))
+    client.post(
+        request_url(open_session), request_form_data(email="ada@EXAMPLE.org", name="Mallory")
+    )
 
     [message] = mail.outbox
     assert message.to == ["Ada@Example.org"]
@@ -79,15 +58,15 @@ def test_a_known_address_tells_its_owner_with_their_change_link(client, open_ses
     assert "Dear Ada Example" in message.body
     assert "Mallory" not in message.body
     assert "If it was not you" in message.body
-    page = client.get(link_in(message))
+    page = client.get(change_link_in(message))
     assert 'value="Ada Example"' in page.text
 
 
 def test_the_confirmation_email_carries_a_signed_change_link(client, open_session):
-    client.post(request_url(open_session), request_data())
+    client.post(request_url(open_session), request_form_data())
 
     [message] = mail.outbox
-    url = link_in(message)
+    url = change_link_in(message)
     assert "@" not in url
     assert "example.org" not in url
     page = client.get(url)

@@ -6,7 +6,6 @@ harmless, fails here on PostgreSQL as it would on the site. The groups come from
 data migrations, hence `serialized_rollback`.
 """
 
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,7 +17,7 @@ from django.urls import reverse
 
 from participants.models import ParticipantRequest
 from tests.factories import ParticipantRequestFactory
-from tests.helpers import request_url
+from tests.helpers import change_link_in, request_form_data, request_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -26,24 +25,8 @@ Status = ParticipantRequest.Status
 
 
 def request_data(**overrides):
-    return {
-        "name": "Ada Example",
-        "email": "ada@bücher.example",
-        "organisation": "Digital Rights Watch",
-        "expertise": "Other",
-        "motivation": "I follow the UN cybercrime process.",
-        "consent": "on",
-        **overrides,
-    }
-
-
-def link_in(message):
-    return re.search(r"http://testserver(/requests/[^/\s]+/)", message.body).group(1)
-
-
-@pytest.fixture(autouse=True)
-def site_url(settings):
-    settings.SITE_URL = "http://testserver"
+    # The demo session offers no "law": its visitor picks Other.
+    return request_form_data(**{"email": "ada@bücher.example", "expertise": "Other", **overrides})
 
 
 def test_request_confirm_change_through_the_link_then_withdraw(client, demo_session):
@@ -52,7 +35,7 @@ def test_request_confirm_change_through_the_link_then_withdraw(client, demo_sess
     assert sent.status_code == 302
     [confirmation] = mail.outbox
     assert confirmation.to == ["ada@bücher.example"]
-    link = link_in(confirmation)
+    link = change_link_in(confirmation)
     assert 'value="Ada Example"' in client.get(link).text
 
     changed = client.post(link, {"name": "Ada Lovelace", "organisation": "Analytical Society"})
@@ -96,7 +79,7 @@ def test_a_known_address_leaves_the_request_alone_and_emails_its_owner(client, d
     [warning] = mail.outbox
     assert warning.to == ["ada@bücher.example"]
     assert "asked again" in warning.subject
-    assert client.get(link_in(warning)).status_code == 200
+    assert client.get(change_link_in(warning)).status_code == 200
 
 
 def test_two_first_requests_of_one_address_at_once_make_one_request(demo_session):
