@@ -45,10 +45,16 @@ DURATION = float(os.environ.get("LOAD_SECONDS", "30"))
 READERS = int(os.environ.get("LOAD_READERS", "16"))
 BURST = 30
 LIMIT_PER_ADDRESS = 10  # participants/ratelimit.py PER_CLIENT
+# The demo session takes requests; a run on a database kept from an earlier run
+# starts with no requests and no rate-limit counts left over from it.
 OPEN_REQUESTS = (
-    "from participants.models import RequestSettings; from sessions.models import Session; "
-    "RequestSettings.objects.create(requests_open=True, "
-    "session=Session.objects.get(slug='international-cooperation-against-cybercrime'))"
+    "from participants.models import ParticipantRequest, RateLimitCounter, RequestSettings; "
+    "from sessions.models import Session; "
+    "session = Session.objects.get(slug='international-cooperation-against-cybercrime'); "
+    "RequestSettings.objects.update_or_create(session=session, "
+    "defaults={'requests_open': True, 'closes_on': None}); "
+    "ParticipantRequest.objects.filter(session=session).delete(); "
+    "RateLimitCounter.objects.all().delete()"
 )
 VERSIONED = re.compile(r"^(?P<title>.*?) v(?P<version>\d+)$")
 AGENDA_TITLE = re.compile(r'<h3 class="agenda-title">(.*?)(?:<span|</h3>)')
