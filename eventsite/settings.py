@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions, CSRF and auth: a cached public page skips all of them.
     "common.caching.PublicPageCacheMiddleware",
+    # Below the page cache, so cached pages are served while the database is down;
+    # turns a database (or needed cache) outage raised in a view into a 503 page.
+    "common.unavailable.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,7 +117,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer costs a worker this many seconds, then a 503
+    # (common/unavailable.py), rather than gunicorn's 30 s timeout and a killed worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 # Each worker keeps its connection between requests instead of opening one each time.
+# A connection that failed is checked and closed at the end of the request
+# (CONN_HEALTH_CHECKS, also before reuse), so the site recovers when the database returns.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
@@ -231,7 +242,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"without_traceback": {"()": "common.logging.WithoutTraceback"}},
+    "filters": {
+        "without_traceback": {"()": "common.logging.WithoutTraceback"},
+        "without_503": {"()": "common.logging.WithoutServiceUnavailable"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -239,6 +253,8 @@ LOGGING = {
         "axes.apps": {"level": "WARNING"},
         # One line per request for a host that is not ours, not a traceback each.
         "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+        # A database outage: one line a minute (common/unavailable.py), not one per request.
+        "django.request": {"filters": ["without_503"]},
     },
 }
 
