@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers a load balancer that asks by IP address over plain
+    # http, before the host check, the https redirect and the page cache.
+    "common.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware so static files get the security headers
     # but skip the session, CSRF and auth work below.

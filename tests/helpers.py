@@ -8,6 +8,8 @@ import json
 import re
 
 from django.core.management import call_command
+from django.db import OperationalError
+from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
 
 from sessions.models import Session
@@ -114,3 +116,22 @@ def confirm_tool(client, url, data):
     """Preview, then confirm what the preview offered, as an organiser does."""
     page = client.post(url, {"_preview": "Preview", **data})
     return client.post(url, {"_confirm": "Confirm", "previewed": previewed(page), **data})
+
+
+class DatabaseSwitch:
+    """Every query fails while `down`, as when PostgreSQL has stopped or SQLite's
+    file is locked: Django raises OperationalError from the cursor."""
+
+    def __init__(self, monkeypatch):
+        self.down = False
+        for name in ("execute", "executemany"):
+            real = getattr(CursorWrapper, name)
+            monkeypatch.setattr(CursorWrapper, name, self._guard(real))
+
+    def _guard(self, real):
+        def guarded(cursor, *args, **kwargs):
+            if self.down:
+                raise OperationalError("connection to server failed: Connection refused")
+            return real(cursor, *args, **kwargs)
+
+        return guarded

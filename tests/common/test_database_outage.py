@@ -6,37 +6,12 @@ import re
 
 import pytest
 from django.db import OperationalError
-from django.db.backends.utils import CursorWrapper
 from django.test import Client
 
 from sessions.models import AgendaSlot, Session
 from tests.helpers import DEMO_URL, change_form_data, change_url
 
 pytestmark = pytest.mark.django_db
-
-
-class DatabaseSwitch:
-    """Every query fails while `down`, as when PostgreSQL has stopped or SQLite's
-    file is locked: Django raises OperationalError from the cursor."""
-
-    def __init__(self, monkeypatch):
-        self.down = False
-        for name in ("execute", "executemany"):
-            real = getattr(CursorWrapper, name)
-            monkeypatch.setattr(CursorWrapper, name, self._guard(real))
-
-    def _guard(self, real):
-        def guarded(cursor, *args, **kwargs):
-            if self.down:
-                raise OperationalError("connection to server failed: Connection refused")
-            return real(cursor, *args, **kwargs)
-
-        return guarded
-
-
-@pytest.fixture
-def database(db, monkeypatch):
-    return DatabaseSwitch(monkeypatch)
 
 
 def assert_the_sites_unavailable_page(response):
