@@ -130,7 +130,7 @@ class ResilientRedisCache(RedisCache):
             "Cache %s unreachable (%s): reads count as misses and writes are skipped; "
             "%d failed call(s) since the last report",
             self._location_for_log(),
-            type(error).__name__ if error is not None else "still resting",
+            f"{type(error).__name__}: {str(error)[:200]}" if error is not None else "resting",
             failures,
         )
 
