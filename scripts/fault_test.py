@@ -225,17 +225,19 @@ def reader(clock, tally, stop, uncached=False):
     headers = {"Cookie": "sessionid=none"} if uncached else {}
     prefix = "uncached " if uncached else ""
     while not stop.is_set():
-        phase, saved = clock.snapshot()
+        _, saved = clock.snapshot()  # the last save completed before this read began
         try:
             connection.request("GET", DEMO, headers=headers)
             response = connection.getresponse()
             body = response.read().decode()
         except OSError:
+            phase, _ = clock.snapshot()
             tally.count(phase, "connection errors")
             connection.close()
             connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
             time.sleep(0.05)
             continue
+        phase, _ = clock.snapshot()  # answers count in the phase they arrived in
         tally.count(phase, f"{prefix}reads")
         if response.status >= 500:
             tally.count(phase, f"{prefix}{response.status}")
@@ -288,21 +290,24 @@ def organiser_loop(organiser, clock, tally, stop):
     version = 0
     while not stop.is_set():
         tick = time.monotonic()
-        phase, _ = clock.snapshot()
         version += 1
         try:
             organiser.save_version(version)
         except urllib.error.HTTPError as error:
+            phase, _ = clock.snapshot()
             tally.count(phase, f"edits refused ({error.code})")
             organiser.next_form = None  # open the form afresh next time
         except (OSError, http.client.HTTPException):
+            phase, _ = clock.snapshot()
             tally.count(phase, "edits without an answer")
             organiser.next_form = None
         except SystemExit as refusal:  # the admin refused the form (a conflict)
+            phase, _ = clock.snapshot()
             tally.count(phase, "edits refused by the form")
             print(f"  {phase}: {refusal}", file=sys.stderr)
             organiser.next_form = None
         else:
+            phase, _ = clock.snapshot()
             tally.count(phase, "edits saved")
             with clock.lock:
                 clock.saved = version
