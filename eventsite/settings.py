@@ -139,15 +139,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"),
 }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # A stopped Redis must not take the site down: this subclass treats it as an
-    # empty cache (reads miss, writes are skipped) and logs the outage once a minute.
-    # Short timeouts, so a Redis that hangs cannot hold a worker for long.
-    CACHES["default"]["BACKEND"] = "common.cache_backends.ResilientRedisCache"
-    _redis_options = CACHES["default"].setdefault("OPTIONS", {})
-    _redis_options.setdefault("socket_connect_timeout", env.float("CACHE_TIMEOUT", default=0.5))
-    _redis_options.setdefault("socket_timeout", env.float("CACHE_TIMEOUT", default=0.5))
-elif CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+# A stopped Redis must not take the site down: every Redis cache (any alias defined
+# above) becomes a ResilientRedisCache, which reads an unreachable Redis as an empty
+# cache (reads miss, writes are skipped; counters raise CacheUnavailable) and logs
+# the outage once a minute. Short timeouts, so a Redis that hangs cannot hold a
+# worker for long.
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "common.cache_backends.ResilientRedisCache"
+        _redis_options = _cache.setdefault("OPTIONS", {})
+        _redis_options.setdefault("socket_connect_timeout", env.float("CACHE_TIMEOUT", default=0.5))
+        _redis_options.setdefault("socket_timeout", env.float("CACHE_TIMEOUT", default=0.5))
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
     # Django culls a third of a file cache at 300 entries; pages of every event and
     # the request-form rate limits need more room than that.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
