@@ -1,5 +1,5 @@
 # The commands the README names. Each target is a thin wrapper over scripts/.
-.PHONY: run dev test lint format ci bench load-test screenshots
+.PHONY: run dev test lint format ci bench load-test fault-test screenshots
 
 run:   ## start the site with the demo event (gunicorn, SQLite in data/)
 	scripts/run
@@ -33,6 +33,11 @@ bench: ## throughput and latency of the main pages through gunicorn (see README)
 load-test: ## many readers while an organiser saves every second (see README)
 	scripts/bootstrap
 	.venv/bin/python scripts/load_and_edit.py
+
+fault-test: ## readers and an organiser while Redis stops and the database is blocked (see README)
+	scripts/bootstrap
+	command -v redis-server >/dev/null || scripts/apt-install redis-server
+	.venv/bin/python scripts/fault_test.py
 
 screenshots: ## docs/screenshots/: the session page on a phone and a desktop, the printed run-of-show
 	scripts/bootstrap

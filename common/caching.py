@@ -17,6 +17,8 @@ bump_content_version() themselves.
 
 import hashlib
 import re
+import threading
+import time
 import uuid
 from datetime import UTC
 from functools import wraps
@@ -31,8 +33,12 @@ from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
+from .cache_backends import CacheUnavailable
+
 VERSION_KEY = "public-content-version"
 PAGE_TIMEOUT = 24 * 60 * 60
+# Seconds between two tries to renew the content version after a cache outage.
+RENEW_EVERY = 1.0
 # Only pages that exist: caching 404s would let anyone fill the cache with made-up
 # addresses, and a 404 costs a single query anyway.
 CACHED_STATUSES = {200}
@@ -56,6 +62,8 @@ def _public_data_changed(sender, **kwargs):
 
 
 def content_version():
+    """The current content version; None while the cache cannot be reached."""
+    _renew_after_outage()
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
@@ -65,7 +73,74 @@ def content_version():
 
 def bump_content_version():
     """Forget every cached public page, once the current transaction (if any) commits."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    transaction.on_commit(_replace_version)
+
+
+def _replace_version():
+    try:
+        _strict(cache).set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except CacheUnavailable:
+        # The save is committed but the pages it changes are still in the cache.
+        # When Redis is back, this process renews the version before it reads one
+        # (content_version), and a thread renews it even if no request comes.
+        _renew_in_background()
+
+
+# A save while the cache cannot be reached cannot replace the version, and a Redis
+# that was unreachable (not emptied) still holds the old version and its pages when
+# it returns. So a process that has seen the cache fail renews the version once it
+# answers again, before it reads any page: the number of outages it has renewed
+# after, by cache location. (A ResilientRedisCache counts its outages; other
+# backends never fail that way and have no count.)
+_renewed_after = {}
+_renewer_lock = threading.Lock()
+_renewer = None
+
+
+def _strict(backend):
+    return getattr(backend, "strict", backend)
+
+
+def _needs_renewal():
+    return getattr(cache, "outages", 0) != _renewed_after.get(getattr(cache, "servers", None), 0)
+
+
+def _renew_after_outage():
+    """Before reading the version: replace it if this process has seen the cache
+    fail since it last did so; if the cache is still out, a thread keeps trying."""
+    if _needs_renewal() and not _try_renewal():
+        _renew_in_background()
+
+
+def _try_renewal():
+    seen = cache.outages
+    if not cache.is_available():
+        return False
+    try:
+        _strict(cache).set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except CacheUnavailable:
+        return False
+    # An outage that began meanwhile has a higher count: it is renewed after too.
+    _renewed_after[cache.servers] = seen
+    return True
+
+
+def _renew_in_background():
+    """Keep trying once a second, so the version is renewed as soon as the cache is
+    back even if this process gets no request."""
+    global _renewer  # one thread per process
+    with _renewer_lock:
+        if _renewer is not None and _renewer.is_alive():
+            return
+        _renewer = threading.Thread(target=_keep_renewing, name="content-version", daemon=True)
+        _renewer.start()
+
+
+def _keep_renewing():
+    while _needs_renewal():
+        time.sleep(RENEW_EVERY)
+        if _needs_renewal():
+            _try_renewal()
 
 
 DEFAULT_PORTS = {"http": "80", "https": "443"}
@@ -157,7 +232,10 @@ class PublicPageCacheMiddleware:
         address = _page_address(request)
         if address is None:
             return self.get_response(request)
-        key = _page_key(address, content_version())
+        version = content_version()
+        if version is None:  # the cache cannot be reached: render from the database
+            return self.get_response(request)
+        key = _page_key(address, version)
         response = cache.get(key)
         if response is not None:
             return response

@@ -15,3 +15,15 @@ class WithoutTraceback(logging.Filter):
         record.exc_info = None
         record.exc_text = None
         return True
+
+
+class WithoutServiceUnavailable(logging.Filter):
+    """Drop Django's line for each 503 answer.
+
+    While the database is down every request that needs it answers 503, and
+    Django's request logger would write one line (or a traceback) for each;
+    common.unavailable writes one line a minute with the count instead.
+    """
+
+    def filter(self, record):
+        return getattr(record, "status_code", None) != 503

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers a load balancer that asks by IP address over plain
+    # http, before the host check, the https redirect and the page cache.
+    "common.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware so static files get the security headers
     # but skip the session, CSRF and auth work below.
@@ -71,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions, CSRF and auth: a cached public page skips all of them.
     "common.caching.PublicPageCacheMiddleware",
+    # Below the page cache, so cached pages are served while the database is down;
+    # turns a database (or needed cache) outage raised in a view into a 503 page.
+    "common.unavailable.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,7 +121,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer costs a worker this many seconds, then a 503
+    # (common/unavailable.py), rather than gunicorn's 30 s timeout and a killed worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 # Each worker keeps its connection between requests instead of opening one each time.
+# A connection that failed is checked and closed at the end of the request
+# (CONN_HEALTH_CHECKS, also before reuse), so the site recovers when the database returns.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
@@ -126,11 +140,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"),
 }
-if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
-    # Django culls a third of a file cache at 300 entries; the pages of every event
-    # need more room than that.
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
-
 # The request form's rate-limit counters (participants/ratelimit.py) keep out of the
 # page cache, which made-up URLs can fill until it culls a counter, and must count
 # atomically across processes, which a file cache cannot. With Redis (RATELIMIT_CACHE_URL,
@@ -145,6 +154,22 @@ if "ratelimit" in CACHES and not CACHES["ratelimit"]["BACKEND"].endswith("RedisC
         "RATELIMIT_CACHE_URL must be a Redis URL (redis://...): other caches cannot count "
         "atomically across processes. Leave it unset to count in the database."
     )
+
+# A stopped Redis must not take the site down: every Redis cache (any alias defined
+# above) becomes a ResilientRedisCache, which reads an unreachable Redis as an empty
+# cache (reads miss, writes are skipped; counters raise CacheUnavailable) and logs
+# the outage once a minute. Short timeouts, so a Redis that hangs cannot hold a
+# worker for long.
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "common.cache_backends.ResilientRedisCache"
+        _redis_options = _cache.setdefault("OPTIONS", {})
+        _redis_options.setdefault("socket_connect_timeout", env.float("CACHE_TIMEOUT", default=0.5))
+        _redis_options.setdefault("socket_timeout", env.float("CACHE_TIMEOUT", default=0.5))
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    # Django culls a third of a file cache at 300 entries; the pages of every event
+    # need more room than that.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
 # The query parameters a cached public page reads, by path: only the sitemap's page
 # number. Any other, such as the utm_* tags of an invitation email, does not change a
@@ -239,7 +264,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"without_traceback": {"()": "common.logging.WithoutTraceback"}},
+    "filters": {
+        "without_traceback": {"()": "common.logging.WithoutTraceback"},
+        "without_503": {"()": "common.logging.WithoutServiceUnavailable"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -247,6 +275,8 @@ LOGGING = {
         "axes.apps": {"level": "WARNING"},
         # One line per request for a host that is not ours, not a traceback each.
         "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+        # A database outage: one line a minute (common/unavailable.py), not one per request.
+        "django.request": {"filters": ["without_503"]},
     },
 }
 

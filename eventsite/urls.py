@@ -16,6 +16,9 @@ admin.site.site_header = "Event microsite: organisers"
 admin.site.site_title = "Event microsite admin"
 admin.site.index_title = "Events, sessions and people"
 
+# A database outage raised outside a view (in a middleware) is a 503, not a 500.
+handler500 = "common.unavailable.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Staff who are not organisers (the "Event staff" group) log in here: the admin's

@@ -3,7 +3,8 @@
 The counters never share the page cache, which made-up URLs can fill until it
 culls entries (a counter among them). They live in the cache alias `ratelimit`
 when settings define one (Redis: INCR is atomic), otherwise in the database
-(`RateLimitCounter`), counted under a row lock, so that any number of app servers
+(`RateLimitCounter`), counted under a row lock; the database also counts while
+that Redis is down, so that any number of app servers
 and workers, on PostgreSQL or SQLite, accept exactly `limit` attempts per window.
 
 Keys are keyed hashes (HMAC with the site's secret), so no store ever holds an
@@ -17,6 +18,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from common.cache_backends import CacheUnavailable
 
 from .models import RateLimitCounter
 
@@ -34,13 +37,20 @@ def hit(*, scope, value, rate):
     ).hexdigest()
     key = f"ratelimit:{scope}:{digest}"
     if ALIAS in settings.CACHES:
-        count = _count_in_cache(caches[ALIAS], key, window)
+        try:
+            count = _count_in_cache(caches[ALIAS], key, window)
+        except CacheUnavailable:
+            # Redis is down: the form keeps its limit, counted in the database until
+            # Redis answers again (then the count starts afresh there).
+            count = _count_in_database(key, window)
     else:
         count = _count_in_database(key, window)
     return count <= limit
 
 
 def _count_in_cache(store, key, window):
+    if not store.is_available():  # resting after a failure: no need to wait for it
+        raise CacheUnavailable(f"{ALIAS} cache unavailable")
     # add() starts the window only if none is running; incr() is atomic on Redis.
     store.add(key, 0, timeout=window)
     try:

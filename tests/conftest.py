@@ -10,7 +10,7 @@ from django.utils import timezone
 from participants.models import RequestSettings
 from sessions.models import Session
 from tests.factories import OrganiserFactory, UserFactory
-from tests.helpers import load_demo
+from tests.helpers import DatabaseSwitch, load_demo
 
 
 def pytest_collection_modifyitems(items):
@@ -23,6 +23,12 @@ def pytest_collection_modifyitems(items):
     """
     browser_dir = Path(__file__).parent / "browser"
     items.sort(key=lambda item: item.path.is_relative_to(browser_dir))
+
+
+@pytest.fixture
+def database(db, monkeypatch):
+    """Set `database.down = True` and every query fails as with the database stopped."""
+    return DatabaseSwitch(monkeypatch)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import OperationalError
+from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
 
 from sessions.models import Session
@@ -164,3 +166,22 @@ def import_through_admin(client, content, **options):
     if not page.context or not page.context.get("preview"):
         return page
     return import_confirm(client, page, **options)
+
+
+class DatabaseSwitch:
+    """Every query fails while `down`, as when PostgreSQL has stopped or SQLite's
+    file is locked: Django raises OperationalError from the cursor."""
+
+    def __init__(self, monkeypatch):
+        self.down = False
+        for name in ("execute", "executemany"):
+            real = getattr(CursorWrapper, name)
+            monkeypatch.setattr(CursorWrapper, name, self._guard(real))
+
+    def _guard(self, real):
+        def guarded(cursor, *args, **kwargs):
+            if self.down:
+                raise OperationalError("connection to server failed: Connection refused")
+            return real(cursor, *args, **kwargs)
+
+        return guarded

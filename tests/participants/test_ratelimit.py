@@ -1,6 +1,7 @@
 """The request form's rate limit: exact under concurrency, in a store of its own."""
 
 import os
+import socket
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,12 @@ from tests.helpers import request_url
 SIMULTANEOUS = 30
 
 
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def request_data(n):
     return {
         "name": f"Person {n}",
@@ -33,10 +40,11 @@ def request_data(n):
     }
 
 
-@pytest.fixture(params=["database", "redis"])
+@pytest.fixture(params=["database", "redis", "redis down"])
 def counter_store(request, settings, tmp_path):
     """The stores the site counts in: the database when there is no Redis (with the
-    file cache as page cache, as `make run` has it), Redis when there is."""
+    file cache as page cache, as `make run` has it), Redis when there is, and the
+    database again while that Redis is down."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -48,9 +56,15 @@ def counter_store(request, settings, tmp_path):
             "REDIS_URL is not set: run the tests with scripts/test or set REDIS_URL=redis://HOST:PORT"
         )
         settings.CACHES["ratelimit"] = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache_backends.ResilientRedisCache",
             "LOCATION": location + "/15",
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    elif request.param == "redis down":
+        settings.CACHES["ratelimit"] = {
+            "BACKEND": "common.cache_backends.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     yield request.param
     cache.clear()
