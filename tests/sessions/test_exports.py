@@ -471,13 +471,19 @@ ODD_TEXT = {
 }
 
 
-@pytest.fixture(params=ODD_TEXT.values(), ids=ODD_TEXT.keys())
+# PostgreSQL refuses a null character in text, so no export there can meet one.
+STORABLE_ODD_TEXT = {
+    name: case
+    for name, case in ODD_TEXT.items()
+    if not ("\x00" in case[0] and connection.vendor == "postgresql")
+}
+
+
+@pytest.fixture(params=STORABLE_ODD_TEXT.values(), ids=STORABLE_ODD_TEXT.keys())
 def odd_session(request, db):
     """A published, dated session with a change on record, whose stored texts
     (bypassing validation) hold line breaks or control characters."""
     odd, _ = request.param
-    if "\x00" in odd and connection.vendor == "postgresql":
-        pytest.skip("PostgreSQL cannot store a null character in text")
     session = dated_session()
     session.start_time = time(12, 0)
     session.save()  # a change after publication: the Atom feed has an entry
