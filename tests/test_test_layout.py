@@ -53,3 +53,34 @@ def test_no_module_under_tests_imports_a_test_module_or_a_conftest():
         "Move what is shared to tests/helpers.py (plain helpers) or a conftest.py "
         "(fixtures). Imported now:\n" + "\n".join(offences)
     )
+
+
+def transactional_marks_without_serialized_rollback(path):
+    """Line numbers of django_db(transaction=True) marks without serialized_rollback."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "django_db"
+        ):
+            keywords = {k.arg: k.value for k in node.keywords}
+            transactional = getattr(keywords.get("transaction"), "value", False) is True
+            serialized = getattr(keywords.get("serialized_rollback"), "value", False) is True
+            if transactional and not serialized:
+                yield node.lineno
+
+
+def test_transactional_tests_outside_the_browser_restore_the_migrations_data():
+    # A transactional test without serialized_rollback empties the tables and makes
+    # content types and permissions again with new ids; the next test with
+    # serialized_rollback then cannot load its copy (UNIQUE constraint failed on
+    # django_content_type), and it loses the groups the data migrations made. The
+    # browser tests run last and cannot use serialized rollback (tests/browser/conftest.py).
+    found = {
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in TESTS.rglob("test_*.py")
+        if "browser" not in path.relative_to(TESTS).parts
+        for line in transactional_marks_without_serialized_rollback(path)
+    }
+
+    assert found == set()

@@ -103,7 +103,7 @@ def test_the_site_answers_again_as_soon_as_the_database_does(database, demo):
     assert after.status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_save_cut_off_by_the_database_is_rolled_back_whole(
     database, organiser_client, monkeypatch
 ):
