@@ -1,4 +1,7 @@
-"""Who appears in a session: speakers, co-chairs and moderators, with what they cover."""
+"""Who appears in a session: speakers, chairs, co-chairs, hosts and moderators, with
+what they cover, and the words the pages print for each role."""
+
+from typing import NamedTuple
 
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -9,11 +12,16 @@ from .session import Session
 
 
 class SessionRole(models.Model):
-    """A person in a session: speaker, co-chair or moderator, with what they will cover."""
+    """A person in a session: speaker, chair, co-chair, host or moderator, with what they
+    will cover."""
 
+    # Stored values sort in the order the page lists the people who lead:
+    # chair, co-chair, host, moderator (then the speakers, listed on their own).
     class Role(models.TextChoices):
         SPEAKER = "speaker", "Speaker"
+        CHAIR = "chair", "Chair"
         CO_CHAIR = "co_chair", "Co-chair"
+        HOST = "host", "Host or compère"
         MODERATOR = "moderator", "Moderator"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="roles")
@@ -53,3 +61,21 @@ class SessionRole(models.Model):
 
     def __str__(self):
         return f"{self.speaker} ({self.get_role_display()})"
+
+
+class RoleWords(NamedTuple):
+    label: str  # "Chair: Jane Doe"
+    plural: str  # the people section's heading: "Chairs and moderators"
+    leads: str  # a slot they lead, mid-sentence: "Opening, chaired by Jane Doe"
+
+
+# What the pages print for each role. A co-chair or a speaker who leads a slot
+# moderates it, as the seed page says ("moderated by Joyce Hakmeh and Patryk Pawlak").
+ROLE_WORDS = {
+    SessionRole.Role.SPEAKER: RoleWords("Speaker", "Speakers", "moderated by"),
+    SessionRole.Role.CHAIR: RoleWords("Chair", "Chairs", "chaired by"),
+    SessionRole.Role.CO_CHAIR: RoleWords("Co-chair", "Co-chairs", "moderated by"),
+    SessionRole.Role.HOST: RoleWords("Host", "Hosts", "hosted by"),
+    SessionRole.Role.MODERATOR: RoleWords("Moderator", "Moderators", "moderated by"),
+}
+LEADS_DEFAULT = "moderated by"

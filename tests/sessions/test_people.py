@@ -1,0 +1,148 @@
+"""People as the pages name them: roles beyond speaker and co-chair, post-nominals,
+honorifics mid-sentence, each name said once per agenda item."""
+
+import json
+from datetime import time
+
+import pytest
+
+from sessions.backup.export import event_export
+from sessions.backup.format import VERSION
+from sessions.backup.importing import event_import
+from sessions.models import Event, Session, SessionRole
+from speakers.models import Affiliation, Speaker
+from tests.factories import (
+    AffiliationFactory,
+    AgendaSlotFactory,
+    EventFactory,
+    SessionFactory,
+    SessionRoleFactory,
+    SpeakerFactory,
+)
+from tests.helpers import json_ld, visible_text
+
+pytestmark = pytest.mark.django_db
+
+Role = SessionRole.Role
+
+
+@pytest.fixture
+def session(db):
+    return SessionFactory(published=True, start_time=time(9, 0), end_time=time(12, 0))
+
+
+@pytest.fixture
+def minister(db):
+    person = SpeakerFactory(
+        honorific="The Rt Hon",
+        name="Jane Doe",
+        post_nominals="MP",
+        slug="jane-doe",
+    )
+    AffiliationFactory(speaker=person, position="Minister")
+    return person
+
+
+def test_a_chair_and_a_host_are_roles_of_their_own_with_the_word_the_page_prints(
+    client, session, minister
+):
+    host = SpeakerFactory(name="Sam Compère")
+    SessionRoleFactory(session=session, speaker=minister, role=Role.CHAIR)
+    SessionRoleFactory(session=session, speaker=host, role=Role.HOST)
+
+    text = visible_text(client.get(session.get_absolute_url()))
+
+    assert "Chair and host" in text
+    assert "Chair: The Rt Hon Jane Doe MP, Minister" in text
+    assert "Host: Sam Compère" in text
+    assert "Co-chair" not in text
+
+
+def test_post_nominals_follow_the_name_where_it_is_printed_in_full_but_not_in_the_url(
+    client, session, minister, organiser_client
+):
+    SessionRoleFactory(session=session, speaker=minister)
+    slot = AgendaSlotFactory(session=session, start=time(9, 0), end=time(10, 0), title="Keynote")
+    slot.speakers.add(minister)
+
+    assert minister.get_absolute_url() == "/speakers/jane-doe/"
+    assert "The Rt Hon Jane Doe MP" in visible_text(client.get(minister.get_absolute_url()))
+    assert "The Rt Hon Jane Doe MP, Minister" in visible_text(
+        client.get(session.get_absolute_url())
+    )
+    run_of_show = f"{session.get_absolute_url()}run-of-show/"
+    assert "The Rt Hon Jane Doe MP" in visible_text(organiser_client.get(run_of_show))
+    assert "The Rt Hon Jane Doe MP" in visible_text(organiser_client.get(f"{run_of_show}cards/"))
+
+
+def test_json_ld_names_a_person_without_honorific_and_post_nominals(client, session, minister):
+    SessionRoleFactory(session=session, speaker=minister, role=Role.CHAIR)
+
+    (performer,) = json_ld(client.get(session.get_absolute_url()))["performer"]
+
+    assert performer["name"] == "Jane Doe"
+    assert performer["honorificPrefix"] == "The Rt Hon"
+    assert performer["honorificSuffix"] == "MP"
+
+
+def test_a_leading_the_is_lower_case_mid_sentence(client, session, minister):
+    slot = AgendaSlotFactory(session=session, start=time(9, 0), end=time(10, 0), title="Debate")
+    slot.moderators.add(minister)
+
+    text = visible_text(client.get(session.get_absolute_url()))
+
+    assert "Debate, moderated by the Rt Hon Jane Doe MP" in text
+
+
+def test_a_slot_led_by_the_chair_or_the_host_says_so(client, session, minister):
+    host = SpeakerFactory(name="Sam Compère")
+    SessionRoleFactory(session=session, speaker=minister, role=Role.CHAIR)
+    SessionRoleFactory(session=session, speaker=host, role=Role.HOST)
+    opening = AgendaSlotFactory(session=session, start=time(9, 0), end=time(9, 30), title="Opening")
+    opening.moderators.add(minister)
+    evening = AgendaSlotFactory(session=session, start=time(10, 0), end=time(11, 0), title="Gala")
+    evening.moderators.add(host)
+
+    text = visible_text(client.get(session.get_absolute_url()))
+
+    assert "Opening, chaired by the Rt Hon Jane Doe MP" in text
+    assert "Gala, hosted by Sam Compère" in text
+
+
+def delete_people_and_events():
+    for model in (SessionRole, Session, Event, Affiliation, Speaker):
+        model.objects.all().delete()
+
+
+def test_the_backup_keeps_post_nominals_and_the_new_roles(minister):
+    event = EventFactory(slug="summit")
+    session = SessionFactory(event=event, slug="day-one")
+    host = SpeakerFactory(name="Sam Compère", slug="sam", post_nominals="OBE")
+    SessionRoleFactory(session=session, speaker=minister, role=Role.CHAIR)
+    SessionRoleFactory(session=session, speaker=host, role=Role.HOST)
+    exported = event_export(event=event)
+    delete_people_and_events()
+
+    event_import(data=json.loads(json.dumps(exported)), publish=True)
+
+    assert exported["version"] == VERSION == 2
+    assert event_export(event=Event.objects.get()) == exported
+    assert Speaker.objects.get(slug="jane-doe").post_nominals == "MP"
+    assert set(SessionRole.objects.values_list("speaker__slug", "role")) == {
+        ("jane-doe", "chair"),
+        ("sam", "host"),
+    }
+
+
+def test_a_version_1_backup_without_post_nominals_still_reads(minister):
+    event = EventFactory(slug="summit")
+    SessionRoleFactory(session=SessionFactory(event=event), speaker=minister)
+    exported = event_export(event=event)
+    exported["version"] = 1
+    for person in exported["speakers"]:
+        del person["post_nominals"]
+    delete_people_and_events()
+
+    event_import(data=exported)
+
+    assert Speaker.objects.get(slug="jane-doe").post_nominals == ""
