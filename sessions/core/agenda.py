@@ -9,10 +9,13 @@ contributions. Formatting is left to templates and exporters.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from itertools import pairwise
 
 from django.db import models
 
+from common.formatting import names_already_said
+from common.richtext import to_plain
 from speakers.models import Speaker
 
 from .role import LEADS_DEFAULT, ROLE_WORDS, SessionRole
@@ -54,6 +57,32 @@ class Item:
     @property
     def is_milestone(self):
         return self.slot.end is None
+
+    @cached_property
+    def _text(self):
+        """What the item already says in words: its title and description."""
+        return f"{self.slot.title}\n{to_plain(self.slot.description)}"
+
+    @cached_property
+    def moderators_to_name(self):
+        """The moderators, unless the title or description already names every one
+        of them ("Panel, moderated by Joyce Hakmeh"): the page says no one twice. A
+        title that names only some of them gets the whole list."""
+        if names_already_said(self.moderators, self._text):
+            return []
+        return self.moderators
+
+    @cached_property
+    def speakers_to_name(self):
+        """The speakers the page has not named otherwise in this item: not the
+        moderators, not those whose contribution it announces, and none at all
+        when the title or description already names each of them."""
+        named = {person.pk for person in self.moderators}
+        named.update(role.speaker_id for role in self.contributions)
+        speakers = [person for person in self.speakers if person.pk not in named]
+        if names_already_said(speakers, self._text):
+            return []
+        return speakers
 
     @property
     def on_stage(self):

@@ -1,10 +1,13 @@
 """People as the pages name them: roles beyond speaker and co-chair, post-nominals,
 honorifics mid-sentence, each name said once per agenda item."""
 
+import html
 import json
+import re
 from datetime import time
 
 import pytest
+from django.utils.html import strip_tags
 
 from sessions.backup.export import event_export
 from sessions.backup.format import VERSION
@@ -19,7 +22,7 @@ from tests.factories import (
     SessionRoleFactory,
     SpeakerFactory,
 )
-from tests.helpers import json_ld, visible_text
+from tests.helpers import DEMO_URL, json_ld, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +149,83 @@ def test_a_version_1_backup_without_post_nominals_still_reads(minister):
     event_import(data=exported)
 
     assert Speaker.objects.get(slug="jane-doe").post_nominals == ""
+
+
+def agenda_text(response):
+    """The text of the page's timed agenda alone."""
+    section = response.text.split('id="proceedings-heading"', 1)[1].split("</section>", 1)[0]
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(section)))
+
+
+@pytest.fixture
+def panel(session):
+    return AgendaSlotFactory(session=session, start=time(9, 0), end=time(10, 0), title="Panel")
+
+
+def test_the_public_agenda_says_who_speaks_in_each_slot(client, session, panel):
+    panel.speakers.add(SpeakerFactory(name="Ada Lovelace"), SpeakerFactory(name="Grace Hopper"))
+    solo = AgendaSlotFactory(session=session, start=time(10, 0), end=time(11, 0), title="Talk")
+    solo.speakers.add(SpeakerFactory(name="Alan Turing", honorific="Dr", post_nominals="OBE"))
+
+    text = agenda_text(client.get(session.get_absolute_url()))
+
+    assert "Panel Speakers: Ada Lovelace and Grace Hopper" in text
+    assert "Talk Speaker: Dr Alan Turing OBE" in text
+
+
+def test_moderators_the_title_already_names_are_not_named_again(client, session, panel, minister):
+    panel.title = "Panel, moderated by the Rt Hon JANE DOE"
+    panel.save()
+    panel.moderators.add(minister)
+
+    text = agenda_text(client.get(session.get_absolute_url()))
+
+    assert text.count("Jane Doe") + text.count("JANE DOE") == 1
+    assert "moderated by the Rt Hon JANE DOE" in text
+
+
+def test_moderators_are_named_in_full_when_the_title_names_only_some(client, session, panel):
+    panel.title = "Panel, moderated by Joyce Hakmeh"
+    panel.save()
+    panel.moderators.add(SpeakerFactory(name="Joyce Hakmeh"), SpeakerFactory(name="Patryk Pawlak"))
+
+    text = agenda_text(client.get(session.get_absolute_url()))
+
+    assert "moderated by Joyce Hakmeh and Patryk Pawlak" in text
+
+
+def test_speakers_named_in_the_description_or_announced_are_not_listed_again(
+    client, session, panel
+):
+    ada = SpeakerFactory(name="Ada Lovelace")
+    grace = SpeakerFactory(name="Grace Hopper")
+    panel.description = "A conversation with **Ada Lovelace**."
+    panel.save()
+    panel.speakers.add(ada)
+    talk = AgendaSlotFactory(session=session, start=time(10, 0), end=time(11, 0), title="Talk")
+    talk.speakers.add(grace)
+    SessionRoleFactory(session=session, speaker=grace, contribution="will talk about ships.")
+
+    text = agenda_text(client.get(session.get_absolute_url()))
+
+    assert text.count("Ada Lovelace") == 1
+    assert text.count("Grace Hopper") == 1
+    assert "Speaker:" not in text
+
+
+def test_a_moderator_who_also_speaks_is_named_once(client, session, panel):
+    ada = SpeakerFactory(name="Ada Lovelace")
+    panel.moderators.add(ada)
+    panel.speakers.add(ada, SpeakerFactory(name="Grace Hopper"))
+
+    text = agenda_text(client.get(session.get_absolute_url()))
+
+    assert "Panel, moderated by Ada Lovelace Speaker: Grace Hopper" in text
+
+
+def test_the_demo_agenda_names_each_panellist_once_as_the_seed_page_does(client, demo):
+    text = agenda_text(client.get(DEMO_URL))
+
+    for name in ("John Brandolino", "Nnenna Ifeanyi-Ajufo", "Alexander Seger", "Ian Tennant"):
+        assert text.count(name) == 1, name
+    assert "Speaker" not in text.replace("between speakers", "")
