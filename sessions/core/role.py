@@ -4,6 +4,7 @@ what they cover, and the words the pages print for each role."""
 from typing import NamedTuple
 
 from django.db import models
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from speakers.models import Organisation, Speaker
@@ -79,3 +80,30 @@ ROLE_WORDS = {
     SessionRole.Role.MODERATOR: RoleWords("Moderator", "Moderators", "moderated by"),
 }
 LEADS_DEFAULT = "moderated by"
+
+
+def session_people_add_from_slots(*, session) -> list[Speaker]:
+    """Everyone who leads or speaks in one of the session's slots but has no role in
+    the session becomes one of its speakers, after those it has, by name.
+
+    The session's people are the ones its page lists and its slot boxes offer
+    first; someone put on stage from outside the session joins them here.
+    """
+    in_session = session.roles.values("speaker_id")
+    people = list(
+        Speaker.objects.filter(
+            models.Q(slots__session=session) | models.Q(moderated_slots__session=session)
+        )
+        .exclude(pk__in=in_session)
+        .distinct()
+        .order_by(Lower("name"), "pk")
+    )
+    if not people:
+        return []
+    last = session.roles.filter(role=SessionRole.Role.SPEAKER).aggregate(models.Max("order"))
+    first = (last["order__max"] or 0) + 1
+    for order, person in enumerate(people, start=first):
+        SessionRole.objects.create(
+            session=session, speaker=person, role=SessionRole.Role.SPEAKER, order=order
+        )
+    return people
