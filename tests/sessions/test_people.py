@@ -4,9 +4,10 @@ honorifics mid-sentence, each name said once per agenda item."""
 import html
 import json
 import re
-from datetime import time
+from datetime import date, time
 
 import pytest
+from django.urls import reverse
 from django.utils.html import strip_tags
 
 from sessions.backup.export import event_export
@@ -76,6 +77,8 @@ def test_post_nominals_follow_the_name_where_it_is_printed_in_full_but_not_in_th
     run_of_show = f"{session.get_absolute_url()}run-of-show/"
     assert "The Rt Hon Jane Doe MP" in visible_text(organiser_client.get(run_of_show))
     assert "The Rt Hon Jane Doe MP" in visible_text(organiser_client.get(f"{run_of_show}cards/"))
+    csv = organiser_client.get(session.get_absolute_url().rstrip("/") + "/run-of-show.csv")
+    assert "The Rt Hon Jane Doe MP" in csv.content.decode()
 
 
 def test_json_ld_names_a_person_without_honorific_and_post_nominals(client, session, minister):
@@ -229,3 +232,15 @@ def test_the_demo_agenda_names_each_panellist_once_as_the_seed_page_does(client,
     for name in ("John Brandolino", "Nnenna Ifeanyi-Ajufo", "Alexander Seger", "Ian Tennant"):
         assert text.count(name) == 1, name
     assert "Speaker" not in text.replace("between speakers", "")
+
+
+def test_the_schedule_export_names_people_in_full(client, session, minister):
+    session.date = date(2026, 6, 1)
+    session.save()
+    SessionRoleFactory(session=session, speaker=minister, role=Role.HOST)
+
+    schedule = client.get(reverse("agenda:schedule_json", args=[session.event.slug])).json()
+
+    (day,) = schedule["schedule"]["conference"]["days"]
+    (talks,) = day["rooms"].values()
+    assert talks[0]["persons"][0]["name"] == "The Rt Hon Jane Doe MP"
