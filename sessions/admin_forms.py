@@ -29,6 +29,17 @@ SLOT_PEOPLE_HELP = (
 NOT_IN_SESSION = "{} (not in this session yet)"
 
 
+def session_roles(session) -> dict[int, str]:
+    """The session's people, by primary key, with their roles in words: "Chair",
+    "Co-chair and speaker"; none for a session not saved yet."""
+    roles = {}
+    if session.pk:
+        rows = SessionRole.objects.filter(session=session).order_by("role", "order", "pk")
+        for person, role in rows.values_list("speaker_id", "role"):
+            roles.setdefault(person, []).append(ROLE_WORDS[role].label)
+    return {person: " and ".join(words) for person, words in roles.items()}
+
+
 @dataclass
 class SessionPeople:
     """Who the slot boxes offer, read once per change page however many slots it has:
@@ -40,18 +51,13 @@ class SessionPeople:
 
     @classmethod
     def of(cls, session):
-        roles = {}
-        if session.pk:
-            rows = SessionRole.objects.filter(session=session).order_by("role", "order", "pk")
-            for person, role in rows.values_list("speaker_id", "role"):
-                roles.setdefault(person, []).append(ROLE_WORDS[role].label)
         people = Speaker.objects.order_by(Lower("name"), "pk").only(
             "honorific", "name", "post_nominals"
         )
         return cls(
             session_id=session.pk,
             labels={person.pk: full_name(person) for person in people},
-            roles={person: " and ".join(words) for person, words in roles.items()},
+            roles=session_roles(session),
         )
 
     def label(self, pk):

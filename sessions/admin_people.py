@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from common.formatting import and_join, full_name
 from speakers.models import Speaker
 
-from .admin_forms import EVERYONE_ELSE, IN_SESSION, SessionPeople
+from .admin_forms import EVERYONE_ELSE, IN_SESSION, session_roles
 from .core.role import session_people_add_from_slots
 from .models import Session
 
@@ -40,7 +40,7 @@ class SessionPeopleAdminMixin:
         if not (self.has_change_permission(request) or self.has_add_permission(request)):
             raise PermissionDenied
         session = Session.objects.filter(pk=session_id).first() if session_id else None
-        people = SessionPeople.of(session or Session())
+        roles = session_roles(session or Session())
         try:
             page = max(int(request.GET.get("page") or 1), 1)
         except ValueError:
@@ -52,13 +52,13 @@ class SessionPeopleAdminMixin:
             found = found.distinct()
         found = found.order_by(Lower("name"), "pk").only("honorific", "name", "post_nominals")
         results = []
-        if page == 1 and people.roles:
-            ours = found.filter(pk__in=people.roles)
-            children = [_option(person, people.roles[person.pk]) for person in ours]
+        if page == 1 and roles:
+            ours = found.filter(pk__in=roles)
+            children = [_option(person, roles[person.pk]) for person in ours]
             if children:
                 results.append({"text": IN_SESSION, "children": children})
         start = (page - 1) * PAGE_SIZE
-        others = list(found.exclude(pk__in=people.roles)[start : start + PAGE_SIZE + 1])
+        others = list(found.exclude(pk__in=roles)[start : start + PAGE_SIZE + 1])
         if others[:PAGE_SIZE]:
             children = [_option(person) for person in others[:PAGE_SIZE]]
             results.append({"text": EVERYONE_ELSE, "children": children})
