@@ -6,6 +6,7 @@ admin's messages agree character for character: times to the minute, an en dash
 between the ends of a span, no spaces around it.
 """
 
+import re
 from datetime import time, timedelta
 
 SPAN_DASH = "–"  # en dash, as typographers write a range
@@ -87,3 +88,41 @@ def shorten(value, length=60) -> str:
     """The value as text, cut to `length` characters with an ellipsis."""
     text = "" if value is None else str(value)
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+# A leading "The" of an honorific ("The Rt Hon", "The Lord") is written lower
+# case inside a sentence: "moderated by the Rt Hon Jane Doe".
+_LEADING_THE = re.compile(r"^The(?=\s)")
+
+
+def full_name(person, *, mid_sentence=False) -> str:
+    """Honorific, name and post-nominals: "The Rt Hon Jane Doe MP".
+
+    `person` is anything with `honorific`, `name` and `post_nominals` (a speaker).
+    Mid-sentence, a leading "The" of the honorific is lower case. Every page,
+    export and message that names a person in full goes through here.
+    """
+    honorific = person.honorific
+    if mid_sentence:
+        honorific = _LEADING_THE.sub("the", honorific)
+    parts = (honorific, person.name, getattr(person, "post_nominals", ""))
+    return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+def names(people, *, mid_sentence=False) -> str:
+    """Full names joined with commas and a final "and"."""
+    return and_join(full_name(person, mid_sentence=mid_sentence) for person in people)
+
+
+def _words(text) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def names_already_said(people, text) -> bool:
+    """Whether every person's name (without honorific or post-nominals) is already
+    in `text` as whole words, whatever the case and spacing: a slot titled
+    "Panel, moderated by Joyce Hakmeh" need not list Joyce Hakmeh again."""
+    haystack = _words(text)
+    return all(
+        re.search(rf"(?<!\w){re.escape(_words(person.name))}(?!\w)", haystack) for person in people
+    )

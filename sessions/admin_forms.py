@@ -1,12 +1,151 @@
-"""The session's change form in the admin: the slot rows checked together, and
-the version the form was opened at, so a stale save is refused."""
+"""The session's change form in the admin: the slot rows checked together, the
+slot's people offered with the session's own first, and the version the form
+was opened at, so a stale save is refused."""
+
+from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+
+from common.admin_guards import AutocompleteSelectMultiple, ModelMultipleChoiceField
+from common.formatting import full_name
+from speakers.models import Speaker
 
 from .core import rules
 from .core.conflicts import session_edit_conflict
-from .models import Session, time_zone_choices
+from .core.role import ROLE_WORDS
+from .models import Session, SessionRole, time_zone_choices
+
+IN_SESSION = "In this session"
+EVERYONE_ELSE = "Everyone else"
+SLOT_PEOPLE_HELP = (
+    "The session's people are offered first. Someone from \u201cEveryone else\u201d is "
+    "added to the session's people, as a speaker, when you save."
+)
+NOT_IN_SESSION = "{} (not in this session yet)"
+
+
+def session_roles(session) -> dict[int, str]:
+    """The session's people, by primary key, with their roles in words: "Chair",
+    "Co-chair and speaker"; none for a session not saved yet."""
+    roles = {}
+    if session.pk:
+        rows = SessionRole.objects.filter(session=session).order_by("role", "order", "pk")
+        for person, role in rows.values_list("speaker_id", "role"):
+            roles.setdefault(person, []).append(ROLE_WORDS[role].label)
+    return {person: " and ".join(words) for person, words in roles.items()}
+
+
+@dataclass
+class SessionPeople:
+    """Who the slot boxes offer, read once per change page however many slots it has:
+    each person's label, and the session's people with their roles."""
+
+    session_id: int | None
+    labels: dict[int, str]  # everyone, by primary key
+    roles: dict[int, str]  # the session's people: "Chair", "Co-chair and speaker"
+
+    @classmethod
+    def of(cls, session):
+        people = Speaker.objects.order_by(Lower("name"), "pk").only(
+            "honorific", "name", "post_nominals"
+        )
+        return cls(
+            session_id=session.pk,
+            labels={person.pk: full_name(person) for person in people},
+            roles=session_roles(session),
+        )
+
+    def label(self, pk):
+        """A chosen person as the box shows them: their role in the session, or a note
+        that saving adds them to it."""
+        if pk in self.roles:
+            return f"{self.labels[pk]} ({self.roles[pk]})"
+        return NOT_IN_SESSION.format(self.labels[pk])
+
+
+class SessionPeopleWidget(AutocompleteSelectMultiple):
+    """The admin's autocomplete box, asking the session's own people list (grouped:
+    the session's people, then everyone else) and labelling what is chosen from
+    the list read once per page, not with a query per row."""
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+
+    def get_url(self):
+        return reverse(
+            f"{self.admin_site.name}:agenda_session_people", args=[self.people.session_id or 0]
+        )
+
+    def optgroups(self, name, value, attr=None):
+        chosen = []
+        for index, pk in enumerate(_known(value, self.people.labels)):
+            chosen.append(self.create_option(name, pk, self.people.label(pk), True, index))
+        return [(None, chosen, 0)]
+
+
+def _known(values, labels):
+    """The values that name a person in `labels`, as keys; the rest left out."""
+    known = []
+    for value in values:
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            continue
+        if pk in labels:
+            known.append(pk)
+    return known
+
+
+class SessionPeopleField(ModelMultipleChoiceField):
+    """Checks the chosen people against the list read once per page."""
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+
+    def _check_values(self, value):
+        known = _known(value, self.people.labels)
+        for item in value:
+            if str(item) not in {str(pk) for pk in known}:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        # Keys, which the many-to-many field's set() takes as they are.
+        return list(dict.fromkeys(known))
+
+
+def offer_session_people(form, people):
+    """Turn a slot form's moderator and speaker boxes into ones that offer the
+    session's people first (see SessionPeopleWidget)."""
+    for name in ("moderators", "speakers"):
+        old = form.fields.get(name)
+        if old is None:
+            continue
+        wrapper = old.widget
+        inner = getattr(wrapper, "widget", wrapper)
+        widget = SessionPeopleWidget(
+            inner.field, inner.admin_site, attrs=inner.attrs, using=inner.db, people=people
+        )
+        if wrapper is inner:
+            wrapper = widget
+        else:
+            wrapper.widget = widget
+        form.fields[name] = SessionPeopleField(
+            queryset=old.queryset,
+            required=old.required,
+            label=old.label,
+            help_text=SLOT_PEOPLE_HELP,
+            widget=wrapper,
+            people=people,
+        )
 
 
 class AgendaSlotFormSet(BaseInlineFormSet):
@@ -15,6 +154,14 @@ class AgendaSlotFormSet(BaseInlineFormSet):
     Every problem names the rows involved, both at the top of the agenda and on
     the rows themselves; nothing is saved until all rows agree.
     """
+
+    @cached_property
+    def people(self):
+        return SessionPeople.of(self.instance)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        offer_session_people(form, self.people)
 
     def clean(self):
         super().clean()

@@ -39,7 +39,7 @@ class AffiliationInline(AdminGuardsMixin, admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(AdminGuardsMixin, SimpleHistoryAdmin):
-    list_display = ["name", "honorific", "affiliations_summary", "sessions"]
+    list_display = ["name", "honorific", "post_nominals", "affiliations_summary", "sessions"]
     search_fields = [
         "name",
         "affiliations__position",
@@ -50,7 +50,8 @@ class SpeakerAdmin(AdminGuardsMixin, SimpleHistoryAdmin):
     # Explicit, not the model's Meta.ordering: the annotated count's GROUP BY drops
     # that, and the autocomplete boxes that use this admin would page unordered.
     ordering = [Lower("name"), "pk"]
-    fields = ["honorific", "name", "slug", "bio"]
+    # The slug follows the name alone: honorific and post-nominals stay out of the URL.
+    fields = ["honorific", "name", "post_nominals", "slug", "bio"]
     inlines = [AffiliationInline]
 
     def get_queryset(self, request):

@@ -3,6 +3,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from common.formatting import full_name
+
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -52,8 +54,18 @@ class SpeakerQuerySet(models.QuerySet):
 
 
 class Speaker(models.Model):
-    honorific = models.CharField(max_length=20, blank=True, help_text='For example "Dr".')
-    name = models.CharField(max_length=200)
+    honorific = models.CharField(
+        max_length=20, blank=True, help_text='Before the name: "Dr", "The Rt Hon".'
+    )
+    name = models.CharField(
+        max_length=200, help_text="Without honorific or letters after the name: they have fields."
+    )
+    post_nominals = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='Letters after the name: "CMG", "KC". Shown after the full name, never in '
+        "the address of the person's page.",
+    )
     slug = models.SlugField(max_length=200, unique=True)
     bio = models.TextField(blank=True, help_text="A few sentences, shown on cue cards.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -69,7 +81,7 @@ class Speaker(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.honorific} {self.name}".strip()
+        return full_name(self)
 
     def get_absolute_url(self):
         return reverse("speaker", kwargs={"slug": self.slug})

@@ -4,6 +4,7 @@ Not a test module (pytest collects only test_*.py), so test modules import from
 here and never from one another. Fixtures live in the conftest.py files.
 """
 
+import html
 import json
 import re
 
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from sessions.models import Session
 
@@ -185,3 +187,9 @@ class DatabaseSwitch:
             return real(cursor, *args, **kwargs)
 
         return guarded
+
+
+def visible_text(response):
+    """A page's body as a reader sees it: no tags, entities decoded, spaces collapsed."""
+    body = response.text.split("<body>", 1)[1]
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(body)))

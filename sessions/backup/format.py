@@ -46,7 +46,11 @@ from speakers.models import Affiliation, Organisation, Speaker
 from ..models import AgendaSlot, Session, SessionRole
 
 FORMAT = "eventsite-event"
-VERSION = 1
+# Version 2 added a person's post-nominals and the chair and host roles. A
+# version 1 file reads as it is (its people have no post-nominals); a site that
+# reads version 1 only refuses a version 2 file by its version, before any row.
+VERSION = 2
+READS_VERSIONS = (1, 2)
 
 # How a row is named when another row points at it.
 NATURAL_KEYS = {Organisation: "name", Speaker: "slug"}

@@ -10,7 +10,7 @@ from django.db import models
 from speakers.models import Affiliation, Organisation, Speaker
 
 from ..models import AgendaSlot, Event, Session, SessionRole
-from .format import FORMAT, NATURAL_KEYS, TOP_LEVEL_KEYS, VERSION, file_fields
+from .format import FORMAT, NATURAL_KEYS, READS_VERSIONS, TOP_LEVEL_KEYS, file_fields
 
 
 def event_file_load(*, content) -> dict:
@@ -79,10 +79,14 @@ def parse(data):
             params={"value": _shown(data.get("format")), "expected": repr(FORMAT)},
             code="format",
         )
-    if data.get("version") != VERSION:
+    version = data.get("version")
+    if isinstance(version, bool) or version not in READS_VERSIONS:
         raise ValidationError(
             "version: %(value)s is not a version this site reads (it reads %(expected)s).",
-            params={"value": _shown(data.get("version")), "expected": VERSION},
+            params={
+                "value": _shown(version),
+                "expected": " and ".join(map(str, READS_VERSIONS)),
+            },
             code="version",
         )
     errors = _Errors()

@@ -9,13 +9,16 @@ contributions. Formatting is left to templates and exporters.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from itertools import pairwise
 
 from django.db import models
 
+from common.formatting import names_already_said
+from common.richtext import to_plain
 from speakers.models import Speaker
 
-from .role import SessionRole
+from .role import LEADS_DEFAULT, ROLE_WORDS, SessionRole
 from .session import Session
 from .slot import AgendaSlot
 
@@ -37,6 +40,9 @@ class Item:
     moderators: list
     speakers: list
     contributions: list[SessionRole] = field(default_factory=list)
+    # How the page says who leads it, mid-sentence: "chaired by" when every one of
+    # its moderators is a chair of the session, "hosted by" for hosts.
+    leads_word: str = LEADS_DEFAULT
     previous: "Item | None" = None
     next: "Item | None" = None
 
@@ -51,6 +57,32 @@ class Item:
     @property
     def is_milestone(self):
         return self.slot.end is None
+
+    @cached_property
+    def _text(self):
+        """What the item already says in words: its title and description."""
+        return f"{self.slot.title}\n{to_plain(self.slot.description)}"
+
+    @cached_property
+    def moderators_to_name(self):
+        """The moderators, unless the title or description already names every one
+        of them ("Panel, moderated by Joyce Hakmeh"): the page says no one twice. A
+        title that names only some of them gets the whole list."""
+        if names_already_said(self.moderators, self._text):
+            return []
+        return self.moderators
+
+    @cached_property
+    def speakers_to_name(self):
+        """The speakers the page has not named otherwise in this item: not the
+        moderators, not those whose contribution it announces, and none at all
+        when the title or description already names each of them."""
+        named = {person.pk for person in self.moderators}
+        named.update(role.speaker_id for role in self.contributions)
+        speakers = [person for person in self.speakers if person.pk not in named]
+        if names_already_said(speakers, self._text):
+            return []
+        return speakers
 
     @property
     def on_stage(self):
@@ -69,8 +101,8 @@ class Agenda:
     session: Session
     items: list[Item]
     speakers: list[SessionRole]
-    co_chairs: list[SessionRole]
-    moderators: list[SessionRole]
+    # Everyone who leads the session: chairs, co-chairs, hosts, moderators, in that order.
+    leads: list[SessionRole]
     # Contributions of people who are not on stage in any slot, in announced order.
     other_contributions: list[SessionRole]
     last_changed: datetime
@@ -167,6 +199,22 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
     def billed(persons):
         return sorted(persons, key=lambda person: billing.get(person.pk, len(billing)))
 
+    leads = sorted(
+        (role for role in roles if role.role != SessionRole.Role.SPEAKER),
+        key=lambda role: (role.role, role.order, role.pk),
+    )
+    # Each person's first leading role (chair before co-chair, host, moderator).
+    leading_role = {}
+    for role in leads:
+        leading_role.setdefault(role.speaker_id, role.role)
+
+    def leads_word(moderators):
+        words = {
+            ROLE_WORDS[leading_role[p.pk]].leads if p.pk in leading_role else LEADS_DEFAULT
+            for p in moderators
+        }
+        return words.pop() if len(words) == 1 else LEADS_DEFAULT
+
     placed = set()
     origin = session.start_time or (slots[0].start if slots else None)
     items = []
@@ -196,6 +244,7 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
                 moderators=billed(moderators_of.get(slot.pk, [])),
                 speakers=billed(speakers),
                 contributions=item_contributions,
+                leads_word=leads_word(moderators_of.get(slot.pk, [])),
             )
         )
         # A milestone is a moment: the time before it is accounted for by its own gap.
@@ -209,8 +258,7 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
         session=session,
         items=items,
         speakers=[r for r in roles if r.role == SessionRole.Role.SPEAKER],
-        co_chairs=[r for r in roles if r.role == SessionRole.Role.CO_CHAIR],
-        moderators=[r for r in roles if r.role == SessionRole.Role.MODERATOR],
+        leads=leads,
         other_contributions=[r for r in contributions if r.pk not in placed],
         last_changed=max(changes),
         origin=origin,

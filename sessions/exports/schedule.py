@@ -96,9 +96,9 @@ def _duration(agenda):
 
 
 def _persons(agenda):
-    """Speakers, co-chairs and moderators in the page's order, each once."""
+    """Speakers, then those who lead (chairs, co-chairs, hosts, moderators), each once."""
     seen = {}
-    for role in [*agenda.speakers, *agenda.co_chairs, *agenda.moderators]:
+    for role in [*agenda.speakers, *agenda.leads]:
         seen.setdefault(role.speaker.pk, role.speaker)
     return list(seen.values())
 

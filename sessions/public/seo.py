@@ -17,8 +17,13 @@ def person_summary(speaker):
     return f"{speaker}: {roles}" if roles else str(speaker)
 
 
-def _person(role_or_speaker, affiliations):
-    person = {"@type": "Person", "name": str(role_or_speaker)}
+def _person(speaker, affiliations):
+    """schema.org Person: the name alone, the honorific and post-nominals beside it."""
+    person = {"@type": "Person", "name": speaker.name}
+    if speaker.honorific:
+        person["honorificPrefix"] = speaker.honorific
+    if speaker.post_nominals:
+        person["honorificSuffix"] = speaker.post_nominals
     if affiliations:
         person["affiliation"] = [
             {"@type": "Organization", "name": a.organisation.name} for a in affiliations
@@ -82,7 +87,7 @@ def session_json_ld(agenda, url, changes=()):
         data["organizer"] = {"@type": "Organization", "name": session.event.organiser}
     performers = [
         _person(role.speaker, role.speaker.affiliations.all())
-        for role in [*agenda.speakers, *agenda.co_chairs, *agenda.moderators]
+        for role in [*agenda.speakers, *agenda.leads]
     ]
     if performers:
         data["performer"] = performers

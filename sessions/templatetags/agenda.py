@@ -15,6 +15,8 @@ from django.utils.safestring import mark_safe
 
 from common import formatting, richtext
 
+from ..core.role import ROLE_WORDS
+
 register = template.Library()
 
 # Characters that could end a <script> data block early, as in Django's json_script.
@@ -26,8 +28,9 @@ register.filter("iso_duration", formatting.iso_duration)
 register.filter("and_join", formatting.and_join)
 register.filter("and_join_oxford", formatting.and_join_oxford)
 register.filter("utc_offset", formatting.utc_offset)
-# Honorific and name of each person, joined with commas and a final "and".
-register.filter("names", formatting.and_join)
+# Full name of each person (honorific, name, post-nominals), joined with commas and
+# a final "and".
+register.filter("names", formatting.names)
 
 
 @register.simple_tag
@@ -70,14 +73,43 @@ def affiliation(item):
 
 
 @register.simple_tag
-def people_links(people):
-    """Linked names, joined with commas and a final "and"."""
-    links = [format_html('<a href="{}">{}</a>', p.get_absolute_url(), p) for p in people]
+def people_links(people, mid_sentence=False):
+    """Linked full names, joined with commas and a final "and"; `mid_sentence` for a
+    name inside a sentence ("moderated by the Rt Hon ...")."""
+    links = [
+        format_html(
+            '<a href="{}">{}</a>',
+            p.get_absolute_url(),
+            formatting.full_name(p, mid_sentence=mid_sentence),
+        )
+        for p in people
+    ]
     if len(links) < 2:
         return format_html_join("", "{}", ((link,) for link in links))
     return format_html(
         "{} and {}", format_html_join(", ", "{}", ((link,) for link in links[:-1])), links[-1]
     )
+
+
+@register.filter
+def role_label(role):
+    """The word the page prints for a person's role: "Chair", "Host", "Co-chair"."""
+    return ROLE_WORDS[role.role].label
+
+
+@register.simple_tag
+def leads_heading(roles):
+    """The heading over those who lead a session: "Chair and host", "Co-chairs and
+    moderators"; each role singular or plural as many people hold it."""
+    counts = {}
+    for role in roles:
+        counts[role.role] = counts.get(role.role, 0) + 1
+    words = [
+        ROLE_WORDS[name].label if count == 1 else ROLE_WORDS[name].plural
+        for name, count in counts.items()
+    ]
+    heading = formatting.and_join(word.lower() for word in words)
+    return heading[:1].upper() + heading[1:]
 
 
 @register.filter

@@ -49,7 +49,9 @@ def pick(page, select, text):
     select.locator("xpath=following-sibling::span[contains(@class, 'select2')][1]").click()
     search = page.locator(".select2-container--open .select2-search__field")
     search.fill(text[:5])
-    page.locator(".select2-results__option", has_text=text).click()
+    # An option, not the group around it: the slot boxes group their answers
+    # ("In this session", "Everyone else"), and a group's text holds its options'.
+    page.locator(".select2-results__option[aria-selected]", has_text=text).click()
     expect(select.locator("option:checked", has_text=text)).to_have_count(1)
 
 

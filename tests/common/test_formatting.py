@@ -5,7 +5,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from common.formatting import and_join, clock, duration, duration_in_words, span
+from common.formatting import (
+    and_join,
+    clock,
+    duration,
+    duration_in_words,
+    full_name,
+    names,
+    names_already_said,
+    span,
+)
 from sessions.core.rules import SlotTimes
 from sessions.exports.text import agenda_lines
 
@@ -62,3 +71,49 @@ def test_rule_messages_and_exports_write_a_span_alike():
 
     assert times.describe() == "“Panel” (11:45–12:20)"
     assert agenda_lines(SimpleNamespace(items=[item])) == ["11:45–12:20 Panel"]
+
+
+def person(honorific="", name="Jane Doe", post_nominals=""):
+    return SimpleNamespace(honorific=honorific, name=name, post_nominals=post_nominals)
+
+
+def test_full_name_puts_the_honorific_before_and_the_post_nominals_after_the_name():
+    assert full_name(person("Dr", "Patryk Pawlak")) == "Dr Patryk Pawlak"
+    assert full_name(person("Sir", "John Smith", "KCMG")) == "Sir John Smith KCMG"
+    assert full_name(person(name="Ian Tennant")) == "Ian Tennant"
+
+
+@pytest.mark.parametrize(
+    ("honorific", "expected"),
+    [
+        ("The Rt Hon", "the Rt Hon Jane Doe MP"),
+        ("The Hon.", "the Hon. Jane Doe MP"),
+        ("Dr", "Dr Jane Doe MP"),
+        ("Theodora", "Theodora Jane Doe MP"),  # a word that merely begins with "The"
+        ("", "Jane Doe MP"),
+    ],
+)
+def test_a_leading_the_is_lower_case_mid_sentence(honorific, expected):
+    assert full_name(person(honorific, post_nominals="MP"), mid_sentence=True) == expected
+
+
+def test_names_are_joined_mid_sentence_with_each_leading_the_lower_case():
+    people = [person("The Rt Hon", "Jane Doe"), person("The Lord", "Smith", "KC")]
+
+    assert names(people, mid_sentence=True) == "the Rt Hon Jane Doe and the Lord Smith KC"
+    assert names(people) == "The Rt Hon Jane Doe and The Lord Smith KC"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Panel, moderated by Joyce Hakmeh and Patryk Pawlak", True),
+        ("Panel, moderated by JOYCE  HAKMEH and patryk pawlak", True),
+        ("Panel, moderated by Joyce Hakmeh", False),
+        ("Panel with Joyce Hakmehova and Patryk Pawlak", False),  # not a whole name
+    ],
+)
+def test_names_already_said_matches_whole_names_whatever_their_case(text, said):
+    people = [person("Dr", "Joyce Hakmeh"), person("", "Patryk Pawlak", "CMG")]
+
+    assert names_already_said(people, text) is said

@@ -144,7 +144,7 @@ def test_round_trip_loses_nothing(rich_event):
 def test_export_has_a_header_natural_keys_and_staff_fields(rich_event):
     exported = event_export(event=rich_event)
 
-    assert (exported["format"], exported["version"]) == ("eventsite-event", 1)
+    assert (exported["format"], exported["version"]) == ("eventsite-event", 2)
     assert exported["event"] == {
         "title": "Civil society and cybercrime",
         "slug": "cybercrime",
@@ -366,7 +366,7 @@ def error_messages(data):
     ("change", "message"),
     [
         (lambda d: d.update(format="other"), "format: 'other' is not an event backup"),
-        (lambda d: d.update(version=2), "version: 2 is not a version this site reads"),
+        (lambda d: d.update(version=3), "version: 3 is not a version this site reads"),
         (lambda d: d.pop("event"), "event: missing, or not an object"),
         (lambda d: d.pop("speakers"), "speakers: missing"),
         (lambda d: d.update(extra=1), "'extra': unknown key"),
@@ -435,8 +435,8 @@ def error_messages(data):
             "sessions[0].slots: “Panel” (11:45–13:30) lies outside the session",
         ),
         (
-            lambda d: d["sessions"][0]["roles"][0].update(role="host"),
-            "sessions[0].roles[0].role: Value 'host' is not a valid choice.",
+            lambda d: d["sessions"][0]["roles"][0].update(role="keynote"),
+            "sessions[0].roles[0].role: Value 'keynote' is not a valid choice.",
         ),
     ],
     ids=lambda value: value if isinstance(value, str) else "",

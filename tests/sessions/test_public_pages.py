@@ -128,8 +128,9 @@ def test_session_page_describes_the_event_for_search_engines(client, demo):
         "Alexander Seger",
         "Ian Tennant",
         "Joyce Hakmeh",
-        "Dr Patryk Pawlak",
+        "Patryk Pawlak",  # schema.org's name: the honorific goes to honorificPrefix
     ]
+    assert data["performer"][5]["honorificPrefix"] == "Dr"
     assert f'<link rel="canonical" href="{settings.SITE_URL}{DEMO_URL}">' in response.text
     assert '<meta property="og:title" content="International Cooperation' in response.text
     assert '<meta name="description" content="This session takes stock' in response.text
