@@ -168,7 +168,7 @@ def test_windows_line_endings_and_blank_lines_are_read():
 @pytest.mark.parametrize(
     ("text", "title"),
     [
-        ("11:00-11:30\tWelcome\tRoom A", "Welcome Room A"),
+        ("11:00-11:30\tWelcome\tRoom A", "Welcome – Room A"),  # cells of a table
         ("11:00-11:30 Welcome\u00a0\u00a0 words", "Welcome words"),
         ("11:00\nWelcome\t\twords", "Welcome words"),
     ],
