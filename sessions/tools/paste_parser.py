@@ -49,7 +49,7 @@ from common.validators import validate_single_line
 TITLE_MAX_LENGTH = 200  # AgendaSlot.title; repeated so the parser needs no models
 
 # Hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus sign.
-_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+DASHES = _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _DASH_CLASS = re.escape(_DASHES)  # for use inside [...] in a pattern
 _BULLET = re.compile(rf"^(?:(?:[{_DASH_CLASS}*•·▪◦‣>]|#+(?=\s))\s*)+")
 # "1.", "2)", "a)", "(b)", "iv." before a time: a numbered or lettered list.
