@@ -166,14 +166,17 @@ def _lines(slots):
 
 def _plan_slots(pasted, existing):
     people = _people_by_name(
-        name.name for slot in pasted for phrase in slot.people for name in phrase.names
+        name.name
+        for slot in pasted
+        for phrase in [*slot.people, *(phrase for _, phrase in slot.description_people)]
+        for name in phrase.names
     )
     on_agenda = {}
     for slot in existing:
         on_agenda.setdefault((slot.start, _same_title(slot.title)), slot)
     planned = []
     for slot in pasted:
-        title, persons = _title_without_linked_people(slot, people)
+        title, description, persons = _slot_without_linked_people(slot, people)
         duplicate = on_agenda.get((slot.start, _same_title(title))) or on_agenda.get(
             (slot.start, _same_title(slot.title))
         )
@@ -183,7 +186,7 @@ def _plan_slots(pasted, existing):
                 start=slot.start,
                 end=slot.end,
                 title=title,
-                description=slot.description,
+                description=description,
                 kind=slot.kind.value,
                 people=tuple(persons),
                 duplicate_of=duplicate,
@@ -212,26 +215,37 @@ def _people_by_name(names):
     return found
 
 
-def _title_without_linked_people(slot, people):
-    """The title without the names it links to people (unknown names stay), and who."""
-    title, persons = slot.title, []
-    for phrase in reversed(slot.people):
+def _without_linked_people(text, phrases, people):
+    """The text without the names of the people it links (unknown names stay in
+    it), and everyone it names, in the order of the text."""
+    persons = []
+    for phrase in reversed(phrases):  # from the last, so earlier offsets still hold
         known, unknown = [], []
         for written in phrase.names:
             matches = people.get(paste_parser.name_key(written.name), [])
             speaker = matches[0] if len(matches) == 1 else None
-            person = PastedPerson(
-                written, phrase.link, speaker, len(matches) if len(matches) > 1 else 0
-            )
-            persons.insert(0, person)
+            namesakes = len(matches) if len(matches) > 1 else 0
+            persons.append((phrase.start, PastedPerson(written, phrase.link, speaker, namesakes)))
             (known if speaker else unknown).append(written)
         if known:
             words = phrase.lead + and_join(w.text for w in unknown) if unknown else ""
-            title = title[: phrase.start] + words + title[phrase.end :]
-    # Persons in the order of the text: phrases were read from the last.
-    persons.sort(key=lambda person: slot.title.find(person.written.text))
-    tidied = _tidy(title)
-    return (tidied or slot.title), persons
+            text = text[: phrase.start] + words + text[phrase.end :]
+    persons.sort(key=lambda item: item[0])  # stable: names of a phrase keep their order
+    changed = any(person.speaker for _, person in persons)
+    return (_tidy(text) if changed else text), [person for _, person in persons]
+
+
+def _slot_without_linked_people(slot, people):
+    """(title, description, persons) of a pasted slot once its people are linked."""
+    title, persons = _without_linked_people(slot.title, slot.people, people)
+    paragraphs = slot.description.split("\n\n") if slot.description else []
+    for index, phrase in slot.description_people:
+        paragraph, named = _without_linked_people(paragraphs[index], [phrase], people)
+        paragraphs[index] = paragraph
+        persons.extend(named)
+    description = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+    # A title that was only names keeps them: a slot needs a title.
+    return title or slot.title, description, persons
 
 
 def _tidy(title):

@@ -302,6 +302,57 @@ def find_people(title):
     return phrases
 
 
+def _names_only(text, position=0):
+    """The names that make up the whole of text[position:], or None."""
+    names, end = [], position
+    read = _read_name(text, position)
+    while read is not None:
+        name, end = read
+        names.append(name)
+        separator = _NAME_SEPARATOR.match(text, end)
+        if separator is None or separator.end() == end:
+            break
+        read = _read_name(text, separator.end())
+    if not names or text[end:].strip(" .;,"):
+        return None
+    return tuple(names)
+
+
+def _people_in_cells(line):
+    """A row's cell after the title that holds only names: who is on stage."""
+    phrases = []
+    for cell in line.cells[1:]:
+        names = _names_only(cell)
+        where = line.title.find(f" – {cell}")
+        if names and where >= 0:
+            phrases.append(PeoplePhrase(where, where + 3 + len(cell), " – ", Link.SPEAKERS, names))
+    return phrases
+
+
+_PEOPLE_LABEL = re.compile(
+    r"""^(?:
+      (?P<moderators>(?:co-?)?(?:chairs?|moderators?|facilitators?|hosts?)\s*:\s*
+        |(?:moderated|chaired|facilitated|hosted)\s+by\s+)
+      |(?P<speakers>(?:speakers?|panell?ists?|presenters?|keynote\s+speakers?)\s*:\s*
+        |(?:presented|delivered)\s+by\s+|with\s+)
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _people_line(paragraph):
+    """The phrase of a description line that only names people ("Chair: A"), or None."""
+    text = _title(paragraph)
+    label = _PEOPLE_LABEL.match(text)
+    if label is None:
+        return None
+    names = _names_only(text, label.end())
+    if names is None:
+        return None
+    link = Link.MODERATORS if label["moderators"] else Link.SPEAKERS
+    return PeoplePhrase(0, len(text), label.group(), link, names)
+
+
 @dataclass
 class PastedLine:
     number: int  # 1-based, as an editor counts lines
@@ -313,6 +364,7 @@ class PastedLine:
     reasons: list[str] = field(default_factory=list)
     owner: "PastedLine | None" = None  # for a title or description: its slot's line
     form: str = ""  # how the time was written: "first", "after" (the title), "cells"
+    cells: list[str] = field(default_factory=list)  # a row's cells that are not times
 
     @property
     def trailing(self):
@@ -331,7 +383,10 @@ class PastedSlot:
     description: str
     line: int
     kind: Kind = Kind.OTHER
-    people: tuple[PeoplePhrase, ...] = ()
+    people: tuple[PeoplePhrase, ...] = ()  # phrases of the title
+    # Paragraphs of the description that only name people ("Chair: Joyce Hakmeh"):
+    # (the paragraph's index, its phrase).
+    description_people: tuple[tuple[int, PeoplePhrase], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -422,7 +477,12 @@ def parse(text):
             description="\n\n".join(descriptions[line.number]),
             line=line.number,
             kind=kind_for(line.title),
-            people=tuple(find_people(line.title)),
+            people=tuple(find_people(line.title) + _people_in_cells(line)),
+            description_people=tuple(
+                (index, phrase)
+                for index, paragraph in enumerate(descriptions[line.number])
+                if (phrase := _people_line(paragraph)) is not None
+            ),
         )
         for line in lines
         if line.status == Status.SLOT
@@ -508,7 +568,8 @@ def _read_cells(number, stripped):
         return None
     given = [(m, "start") for m in times] + [(m, "end") for m in times if m["end_hour"]]
     title = _title(" – ".join(texts))
-    line = PastedLine(number, stripped, Status.SLOT, title=title, form="cells")
+    cells = [_title(text) for text in texts]
+    line = PastedLine(number, stripped, Status.SLOT, title=title, form="cells", cells=cells)
     if len(given) > 2:
         _flag(line, f"the row has {len(given)} times; a slot has a start and an end")
         return line
