@@ -1,5 +1,6 @@
 """Paste agenda: slots from text pasted from an email or a document (paste_parser)."""
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import time
@@ -116,7 +117,11 @@ def agenda_paste_preview(*, session, text, replace=False, open_ends="", add_dupl
     ]
     if not parsed.slots and not problems:
         problems.append("No line starts with a time, so there is no slot to create.")
-    open_ended = parsed.open_ended
+    slots = _plan_slots(parsed.slots, [] if replace else existing)
+    # Items already on the agenda are left out (unless added again): no need to ask
+    # where they end.
+    left_out = {slot.line for slot in slots if slot.duplicate_of and not add_duplicates}
+    open_ended = [slot for slot in parsed.open_ended if slot.line not in left_out]
     choice = open_ends if open_ends in paste_parser.OpenEnds else ""
     if open_ended and not choice:
         problems.append(
@@ -128,10 +133,13 @@ def agenda_paste_preview(*, session, text, replace=False, open_ends="", add_dupl
             "The session has no end time yet, so the last item cannot end with it: "
             "choose another way, or give the session its end time first."
         )
-    pasted = paste_parser.with_ends(
-        parsed.slots, choice or paste_parser.OpenEnds.MOMENTS, session.end_time
-    )
-    slots = _plan_slots(pasted, [] if replace else existing)
+    ends = {
+        slot.line: slot.end
+        for slot in paste_parser.with_ends(
+            parsed.slots, choice or paste_parser.OpenEnds.MOMENTS, session.end_time
+        )
+    }
+    slots = [dataclasses.replace(slot, end=ends[slot.line]) for slot in slots]
     plan = PastePlan(
         parsed,
         replace,

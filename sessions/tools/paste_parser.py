@@ -440,7 +440,7 @@ def parse(text):
     times_first = any(line.form in ("first", "cells") for line in lines)
     for line in lines:
         if line.trailing and line.status == Status.SLOT and times_first:
-            reading = span(line.start, line.end) if line.end else span(line.start)
+            reading = span(line.start, line.end)
             _flag(
                 line,
                 f"the time comes after the title: read as {reading} “{line.title}”? "
