@@ -262,7 +262,7 @@ def _tidy(title):
     title = " ".join(title.split())
     title = re.sub(r"\s+([,;:.)])", r"\1", title)
     title = re.sub(r"([,;:])(?=[,;:.])", "", title)
-    return title.strip(" ,;:" + paste_parser.DASHES)
+    return title.strip(" ,;:" + paste_parser.DASHES).rstrip(".")
 
 
 @transaction.atomic
