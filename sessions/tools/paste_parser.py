@@ -53,7 +53,12 @@ DASHES = _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _DASH_CLASS = re.escape(_DASHES)  # for use inside [...] in a pattern
 _BULLET = re.compile(rf"^(?:(?:[{_DASH_CLASS}*•·▪◦‣>]|#+(?=\s))\s*)+")
 # "1.", "2)", "a)", "(b)", "iv." before a time: a numbered or lettered list.
-_ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\(?\d)", re.IGNORECASE)
+_ENUMERATOR = re.compile(
+    r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\(?\d|(?:from|between|at)\s+\d)", re.IGNORECASE
+)
+_LIST_NUMBER_CELL = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]$", re.IGNORECASE)
+# Before a title: "1.", "2)", "a)", "(b)" (not "A." nor "i.", which start names and words).
+_LIST_NUMBER = re.compile(r"^(?:\d{1,2}[.)]|\(?[a-z]\))\s+", re.IGNORECASE)
 _LEAD_WORD = re.compile(r"^(?:from|between|at)\s+(?=\d)", re.IGNORECASE)
 _BOLD = re.compile(r"\*\*|__")
 # *italic* and _italic_: a marker at the edge of a word, never inside one (snake_case).
@@ -85,7 +90,9 @@ _TIME_END = rf"(?=$|[\s,;:|)\]*{_DASH_CLASS}]|to\b|until\b|till\b|and\b)"
 _TIMED_LINE = re.compile(
     rf"""
     ^{_time_pattern("start")}{_TIME_END}
-    (?:{_RANGE_SEP}{_time_pattern("end")}{_TIME_END})?
+    # Two times with only a space between them are a span too (a table copied
+    # with spaces): "08:30 09:00 Coffee".
+    (?:(?:{_RANGE_SEP}|\s+(?=\d{{1,2}}[:.h]\d{{2}}{_TIME_END})){_time_pattern("end")}{_TIME_END})?
     (?P<rest>.*)$
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -111,7 +118,7 @@ _TRAILING_TIME = re.compile(
 )
 # A clock time anywhere in a line, written so that it cannot be a figure.
 _CLOCK_ANYWHERE = re.compile(
-    r"(?<![\d:.])(?:[01]?\d|2[0-3])(?::|h(?=\d))[0-5]\d(?![\d:])"
+    r"(?<![\d:.])(?:[01]?\d|2[0-3])(?::|h(?=\d))[0-5]\d(?::[0-5]\d)?(?![\d:])"
     r"|(?<![\d:.])(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s?[ap]\.?m\b",
     re.IGNORECASE,
 )
@@ -534,7 +541,8 @@ def _read_timed_line(number, stripped):
     match = _TIMED_LINE.match(_lead(stripped))
     trailing = False
     if match is None:
-        match = _TRAILING_TIME.match(_ENUMERATOR.sub("", _ITALIC.sub("", _BOLD.sub("", stripped))))
+        unmarked = _BULLET.sub("", _ITALIC.sub("", _BOLD.sub("", stripped))).strip()
+        match = _TRAILING_TIME.match(_LIST_NUMBER.sub("", unmarked))
         trailing = match is not None and _trailing_time_is_a_time(match)
         if not trailing:
             return None
@@ -559,14 +567,19 @@ def _read_cells(number, stripped):
     """A row of cells, with the start, the end and the title in any order; None if no
     cell is a time."""
     cells = [cell.strip() for cell in re.split(r"[\t|]", stripped)]
-    cells = [cell for cell in cells if cell and any(char.isalnum() for char in cell)]
+    cells = [
+        cell
+        for cell in cells
+        if any(char.isalnum() for char in cell) and not _LIST_NUMBER_CELL.match(cell)
+    ]
     times, texts = [], []
     for cell in cells:
-        match = _TIME_CELL.match(_BOLD.sub("", cell).strip())
+        match = _TIME_CELL.match(_lead(cell).rstrip(" *"))
         (times if match else texts).append(match or cell)
     if not times:
         return None
     given = [(m, "start") for m in times] + [(m, "end") for m in times if m["end_hour"]]
+    texts = [_LIST_NUMBER.sub("", _BULLET.sub("", _BOLD.sub("", text)).strip()) for text in texts]
     title = _title(" – ".join(texts))
     cells = [_title(text) for text in texts]
     line = PastedLine(number, stripped, Status.SLOT, title=title, form="cells", cells=cells)
