@@ -122,6 +122,12 @@ _CLOCK_ANYWHERE = re.compile(
     r"|(?<![\d:.])(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s?[ap]\.?m\b",
     re.IGNORECASE,
 )
+# "11:00 Keynote until 11:30": a start, a title, then its end.
+_END_AFTER_TITLE = re.compile(
+    rf"\s*(?:[{_DASH_CLASS}]|\b(?:to|until|till)\b)\s*"
+    r"(?P<end>(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:\s*[ap]\.?m\b\.?)?)\s*\)?$",
+    re.IGNORECASE,
+)
 _TITLE_LEAD = f" \t:|,.;*{_DASHES}"
 _TITLE_TAIL = f" \t:|,;*{_DASHES}"
 
@@ -552,6 +558,13 @@ def _read_timed_line(number, stripped):
         return None
     line = PastedLine(number, stripped, Status.SLOT, start, end, _title(match["rest"]))
     line.form = "after" if trailing else "first"
+    late_end = _END_AFTER_TITLE.search(line.title) if end is None and not trailing else None
+    if late_end and not reasons:
+        reasons.append(
+            f"the end (“{late_end['end']}”) comes after the title: write "
+            f"“{span(start, None)}–{late_end['end']} {line.title[: late_end.start()]}” "
+            "for a span, or leave it out for a moment"
+        )
     return _checked(line, reasons)
 
 

@@ -456,6 +456,11 @@ def test_real_world_agendas_are_read_with_the_right_times_and_clean_titles(text,
             "the line holds a time (“17:00”) but does not start or end with it",
         ),
         ("08:30:15\t09:00\tCoffee", 1, "“08:30:15” has seconds"),
+        (
+            "11:00 Keynote until 11:30",
+            1,
+            "the end (“11:30”) comes after the title: write “11:00–11:30 Keynote”",
+        ),
         ("09:00\t09:30\t10:00\tCoffee", 1, "the row has 3 times"),
     ],
 )
