@@ -235,11 +235,11 @@ def _without_linked_people(text, phrases, people):
             namesakes = len(matches) if len(matches) > 1 else 0
             persons.append((phrase.start, PastedPerson(written, phrase.link, speaker, namesakes)))
             (known if speaker else unknown).append(written)
-        if known:
+        if known and not phrase.keep:
             words = phrase.lead + and_join(w.text for w in unknown) if unknown else ""
             text = text[: phrase.start] + words + text[phrase.end :]
     persons.sort(key=lambda item: item[0])  # stable: names of a phrase keep their order
-    changed = any(person.speaker for _, person in persons)
+    changed = any(person.speaker for _, person in persons) and not all(p.keep for p in phrases)
     return (_tidy(text) if changed else text), [person for _, person in persons]
 
 

@@ -251,6 +251,7 @@ class PeoplePhrase:
     lead: str  # "moderated by "
     link: Link
     names: tuple[WrittenName, ...]
+    keep: bool = False  # the words stay in the text even when the names are linked
 
 
 def _looks_like_a_name(words):
@@ -354,11 +355,19 @@ _PEOPLE_LABEL = re.compile(
 
 
 def _people_line(paragraph):
-    """The phrase of a description line that only names people ("Chair: A"), or None."""
+    """The phrase of a description line that only names people ("Chair: A"), or of
+    one that announces what a person brings ("John Brandolino (UNODC) will ..."):
+    None for other lines."""
     text = _title(paragraph)
     label = _PEOPLE_LABEL.match(text)
     if label is None:
-        return None
+        read = _read_name(text, 0)
+        if read is None:
+            return None
+        name, end = read
+        if not name.organisation or not re.match(r"\s+(?:will|is|to)\b", text[end:]):
+            return None
+        return PeoplePhrase(0, end, "", Link.SPEAKERS, (name,), keep=True)
     names = _names_only(text, label.end())
     if names is None:
         return None

@@ -569,7 +569,9 @@ def test_seed_block_links_its_moderators_and_takes_their_names_out_of_the_title(
     assert panel.title == "In-conversation between speakers"
     assert panel.kind == "discussion"
     assert panel.moderators == [people["joyce"], people["patryk"]]
-    assert panel.speakers == []
+    # "John Brandolino (UNODC) will provide ...": on stage, and his words stay.
+    assert panel.speakers == [people["john"]]
+    assert panel.description == PANEL_DESCRIPTION
     assert [slot.kind for slot in plan.slots] == ["other", "opening", "discussion", "qa", "closing"]
 
 
@@ -584,7 +586,7 @@ def test_unknown_names_stay_in_the_title_and_are_shown(organiser_client, session
     assert slot.speakers == [people["john"]]
     assert [person.written.name for person in slot.unknown] == ["Ian Tennant"]
     assert "speaker John Brandolino (matched “John Brandolino”)" in response.text
-    assert "“Ian Tennant”: not in the database; left in the title" in response.text
+    assert "“Ian Tennant”: not in the database; left as written" in response.text
 
 
 def test_people_lines_under_an_item_link_them_and_leave_the_description(session, people):
@@ -706,3 +708,23 @@ def test_confirmed_paste_links_people_and_sets_kinds(organiser_client, session, 
         "qa",
         "closing",
     ]
+
+
+def test_seed_block_with_its_six_people_gives_the_demo_panel(session):
+    for name in ("Joyce Hakmeh", "Patryk Pawlak", "Alexander Seger", "Ian Tennant"):
+        SpeakerFactory(name=name)
+    SpeakerFactory(name="John Brandolino")
+    SpeakerFactory(name="Nnenna Ifeanyi-Ajufo")
+
+    paste.agenda_paste(session=session, text=SEED_BLOCK)
+
+    panel = session.slots.get(start=time(11, 45))
+    assert (panel.title, panel.kind) == ("In-conversation between speakers", "discussion")
+    assert sorted(p.name for p in panel.moderators.all()) == ["Joyce Hakmeh", "Patryk Pawlak"]
+    assert sorted(p.name for p in panel.speakers.all()) == [
+        "Alexander Seger",
+        "Ian Tennant",
+        "John Brandolino",
+        "Nnenna Ifeanyi-Ajufo",
+    ]
+    assert panel.description == PANEL_DESCRIPTION
