@@ -252,8 +252,12 @@ def _slot_without_linked_people(slot, people):
         paragraphs[index] = paragraph
         persons.extend(named)
     description = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
-    # A title that was only names keeps them: a slot needs a title.
-    return title or slot.title, description, persons
+    if not title:
+        # The title was only a label and names ("Keynote speaker: Dr Jane Roe"): the
+        # label is the title. Without one, the names stay: a slot needs a title.
+        labels = [p.lead for p in slot.people if p.lead.rstrip().endswith(":")]
+        title = _tidy(labels[0]) if labels else slot.title
+    return title, description, persons
 
 
 def _tidy(title):

@@ -728,3 +728,17 @@ def test_seed_block_with_its_six_people_gives_the_demo_panel(session):
         "Nnenna Ifeanyi-Ajufo",
     ]
     assert panel.description == PANEL_DESCRIPTION
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("11:45 Keynote speaker: Dr John Brandolino", "Keynote speaker"),
+        ("11:45 With John Brandolino", "With John Brandolino"),
+    ],
+)
+def test_a_title_that_was_only_names_keeps_its_label_or_the_names(session, people, line, title):
+    [slot] = paste.agenda_paste_preview(session=session, text=line).slots
+
+    assert slot.title == title
+    assert slot.speakers == [people["john"]]
