@@ -1,6 +1,7 @@
 """Paste agenda: slots from text pasted from an email or a document (paste_parser)."""
 
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import time
@@ -235,12 +236,25 @@ def _without_linked_people(text, phrases, people):
             namesakes = len(matches) if len(matches) > 1 else 0
             persons.append((phrase.start, PastedPerson(written, phrase.link, speaker, namesakes)))
             (known if speaker else unknown).append(written)
-        if known and not phrase.keep:
+        if known and not phrase.keep and (not unknown or _names_stand_apart(text, phrase)):
             words = phrase.lead + and_join(w.text for w in unknown) if unknown else ""
             text = text[: phrase.start] + words + text[phrase.end :]
     persons.sort(key=lambda item: item[0])  # stable: names of a phrase keep their order
     changed = any(person.speaker for _, person in persons) and not all(p.keep for p in phrases)
     return (_tidy(text) if changed else text), [person for _, person in persons]
+
+
+def _names_stand_apart(text, phrase):
+    """Whether some of the phrase's names can leave it and the rest still read as
+    names: not when a bare comma follows a name without an organisation, as in
+    "Joyce Hakmeh, Chatham House", where the second "name" may be her affiliation."""
+    cursor = phrase.start
+    for first, second in itertools.pairwise(phrase.names):
+        cursor = text.find(first.text, cursor) + len(first.text)
+        gap = text[cursor : text.find(second.text, cursor)]
+        if gap.strip() == "," and not first.organisation:
+            return False
+    return True
 
 
 def _slot_without_linked_people(slot, people):

@@ -223,7 +223,7 @@ _PEOPLE_LEAD = re.compile(
       |\b(?:co-?)?(?:chairs?|moderators?|facilitators?|hosts?)\s*:\s*)
     |(?P<speakers>\b(?:speakers?|panell?ists?|presenters?|keynote\s+speakers?)\s*:\s*
       |\b(?:presented|delivered)\s+by\s+
-      |\bwith\s+)
+      |\bwith\s+|\bby\s+)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -368,11 +368,28 @@ def _people_line(paragraph):
         if not name.organisation or not re.match(r"\s+(?:will|is|to)\b", text[end:]):
             return None
         return PeoplePhrase(0, end, "", Link.SPEAKERS, (name,), keep=True)
-    names = _names_only(text, label.end())
-    if names is None:
-        return None
     link = Link.MODERATORS if label["moderators"] else Link.SPEAKERS
-    return PeoplePhrase(0, len(text), label.group(), link, names)
+    names = _names_only(text, label.end())
+    if names is not None:
+        return PeoplePhrase(0, len(text), label.group(), link, names)
+    # Names among other words ("Moderator: Dr John Smith, University of Oxford"):
+    # linked, and the line stays as written.
+    names = _names_in(text, label.end())
+    return PeoplePhrase(0, len(text), label.group(), link, names, keep=True) if names else None
+
+
+def _names_in(text, position):
+    """Every name in text[position:], wherever it stands among other words."""
+    names = []
+    while position < len(text):
+        read = _read_name(text, position)
+        if read is not None:
+            name, position = read
+            names.append(name)
+            continue
+        word = re.compile(r"\S*\s*").match(text, position)
+        position = word.end() if word.end() > position else position + 1
+    return tuple(names)
 
 
 @dataclass

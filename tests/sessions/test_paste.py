@@ -594,7 +594,11 @@ def test_people_lines_under_an_item_link_them_and_leave_the_description(session,
 
     [slot] = paste.agenda_paste_preview(session=session, text=text).slots
 
-    assert (slot.title, slot.description) == ("Panel", "Speakers: Ann Other\n\nWords")
+    # "Ann Other" after a bare comma could be John's affiliation: the line stays whole.
+    assert (slot.title, slot.description) == (
+        "Panel",
+        "Speakers: John Brandolino, Ann Other\n\nWords",
+    )
     assert (slot.moderators, slot.speakers) == ([people["joyce"]], [people["john"]])
 
 
@@ -742,3 +746,21 @@ def test_a_title_that_was_only_names_keeps_its_label_or_the_names(session, peopl
 
     assert slot.title == title
     assert slot.speakers == [people["john"]]
+
+
+def test_people_named_among_other_words_of_a_line_are_linked_and_the_line_kept(session, people):
+    text = "11:45-12:20 Panel\nModerator: Dr. Joyce Hakmeh, Chatham House"
+
+    [slot] = paste.agenda_paste_preview(session=session, text=text).slots
+
+    assert slot.moderators == [people["joyce"]]
+    assert slot.description == "Moderator: Dr. Joyce Hakmeh, Chatham House"
+    assert [person.written.name for person in slot.unknown] == ["Chatham House"]
+
+
+def test_remarks_by_a_person_put_them_on_stage(session, people):
+    [slot] = paste.agenda_paste_preview(
+        session=session, text="11:30-11:45 Opening remarks by John Brandolino"
+    ).slots
+
+    assert (slot.title, slot.speakers) == ("Opening remarks", [people["john"]])
