@@ -54,6 +54,7 @@ def two_step_view(model_admin, request, object_id, *, form_class, preview, apply
     plan = None
     if form.is_valid():
         plan = preview(session=session, **form.service_arguments())
+        form.show_plan(plan)
         if plan.problems:
             for problem in plan.problems:
                 form.add_error(None, problem)

@@ -1,11 +1,23 @@
-"""Read an agenda pasted as text, as it comes from an email or a document.
+"""Read an agenda pasted as text, as it comes from an email, a web page or a spreadsheet.
 
 Pure functions, no models: `parse(text)` says, line by line, what it understood.
 
-A line that starts with a time (after any bullet or leftover bold markers) is a
-slot: `11:30-11:45 Welcome` a span, `11:30 Start of the meeting` a milestone.
-Lines without a time that follow a slot are its description, one paragraph per
-line. A line that is only punctuation (a stray `- .`) is ignored.
+What a line can be:
+- a slot with its time first (after any bullet, number or letter, "from",
+  "between", or leftover bold markers): `11:30-11:45 Welcome` a span,
+  `11:30 Start of the meeting` a moment (a start only). Ranges are written with a
+  dash, "to", "until" or "till"; times with a colon, a dot, an "h" or packed
+  (`1130`), with seconds (`08:30:00`) and with am/pm;
+- a row of cells (tabs or `|` between them, as copied from a spreadsheet or a
+  web page's table): the cells that are times give the start and the end, in
+  whatever order they come; the other cells the title; empty cells are dropped;
+- a slot with its time after the title (`Lunch 12:30-13:30`, `Keynote (10:00)`):
+  read as such when the whole text is written that way; among lines that give
+  the time first, it is marked "please check" with the reading it suggests;
+- text: lines without a time that follow a slot are its description, one
+  paragraph per line. A line that is only punctuation (a stray `- .`, a table's
+  `|---|`) is ignored. A line that holds a clock time elsewhere is never taken
+  as text: it is marked "please check".
 
 The parser asks rather than guesses: a line it cannot read for sure is marked
 "please check" with the reason, and nothing is created until the text is fixed.
@@ -16,11 +28,17 @@ It asks about
   from 8 on are read as written, on the 24-hour clock (`9:00`, `13:00`);
 - a span that ends before it starts, or ends when it starts;
 - a clock time that does not exist (`11:60`), a title too long for a slot.
+
+Besides times, the parser finds what the text says about people ("moderated by
+A and B", "Chair: A", "Speakers: A, B", "with A (Org)"), as written: matching
+them with people in the database is the paste service's job. And it guesses
+each slot's kind from its words ("Coffee break": a break).
 """
 
 import enum
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from datetime import time
 
 from django.core.exceptions import ValidationError
@@ -31,33 +49,87 @@ from common.validators import validate_single_line
 TITLE_MAX_LENGTH = 200  # AgendaSlot.title; repeated so the parser needs no models
 
 # Hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus sign.
-_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+DASHES = _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _DASH_CLASS = re.escape(_DASHES)  # for use inside [...] in a pattern
-_BULLET = re.compile(rf"^(?:[{_DASH_CLASS}*•·▪◦‣>]\s*)+")
+_BULLET = re.compile(rf"^(?:(?:[{_DASH_CLASS}*•·▪◦‣>]|#+(?=\s))\s*)+")
+# "1.", "2)", "a)", "(b)", "iv." before a time: a numbered or lettered list.
+_ENUMERATOR = re.compile(
+    r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\(?\d|(?:from|between|at)\s+\d)", re.IGNORECASE
+)
+_LIST_NUMBER_CELL = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]$", re.IGNORECASE)
+# Before a title: "1.", "2)", "a)", "(b)" (not "A." nor "i.", which start names and words).
+_LIST_NUMBER = re.compile(r"^(?:\d{1,2}[.)]|\(?[a-z]\))\s+", re.IGNORECASE)
+_LEAD_WORD = re.compile(r"^(?:from|between|at)\s+(?=\d)", re.IGNORECASE)
 _BOLD = re.compile(r"\*\*|__")
+# *italic* and _italic_: a marker at the edge of a word, never inside one (snake_case).
+_ITALIC = re.compile(r"(?<![\w*])[*_](?=[^\s*_])|(?<=[^\s*_])[*_](?![\w*])")
+
+# Invisible characters that copying from web pages and documents leaves behind.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u2060\u00ad\u200e\u200f"))
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " ")
+# Zero-width (non-)joiners mean something between letters of some scripts and in
+# emoji (👩🏽‍💻): removed only next to plain ASCII text, a space or a line's end.
+_STRAY_JOINER = re.compile(r"(?<![^\x00-\x7f\s])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\s])")
 
 
 def _time_pattern(name):
     return rf"""
         (?P<{name}_hour>\d{{1,2}})
         (?:
-            (?P<{name}_sep>[:.h])(?P<{name}_minute>\d{{2}})  # 11:30, 11.30, 11h30
-          | (?P<{name}_packed>\d{{2}})                      # 1130
+            (?P<{name}_sep>[:.h])(?P<{name}_minute>\d{{2}})   # 11:30, 11.30, 11h30
+            (?::(?P<{name}_second>\d{{2}}))?                  # 08:30:00
+          | (?P<{name}_packed>\d{{2}})                        # 1130
         )?
-        (?:\s*(?P<{name}_meridiem>[ap])\.?m\b\.?)?          # 1.30pm, 9 a.m.
-        (?=$|[\s,;:|)*{_DASH_CLASS}]|to\b)                      # the time ends here
+        (?:\s*(?P<{name}_meridiem>[ap])\.?\s?m\b\.?)?         # 1.30pm, 9 a.m., 9:00 AM
     """
 
 
+_RANGE_SEP = rf"\s*(?P<range_sep>[{_DASH_CLASS}]|to\b|until\b|till\b|and\b)\s*"
+_TIME_END = rf"(?=$|[\s,;:|)\]*{_DASH_CLASS}]|to\b|until\b|till\b|and\b)"
+
 _TIMED_LINE = re.compile(
     rf"""
-    ^{_time_pattern("start")}
-    (?:\s*(?:[{_DASH_CLASS}]|to\b)\s*{_time_pattern("end")})?
+    ^{_time_pattern("start")}{_TIME_END}
+    # Two times with only a space between them are a span too (a table copied
+    # with spaces): "08:30 09:00 Coffee".
+    (?:(?:{_RANGE_SEP}|\s+(?=\d{{1,2}}[:.h]\d{{2}}{_TIME_END})){_time_pattern("end")}{_TIME_END})?
     (?P<rest>.*)$
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_TITLE_LEAD = f" \t:|,.{_DASHES}"
+_TIME_CELL = re.compile(
+    rf"""
+    ^(?:(?:from|between)\s+)?{_time_pattern("start")}
+    (?:{_RANGE_SEP}{_time_pattern("end")})?$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# The time after the title: "Lunch 12:30-13:30", "Keynote (10:00)", "Coffee, 10:30".
+_TRAILING_TIME = re.compile(
+    rf"""
+    ^(?P<rest>.*?[^\W\d_].*?)
+    [\s,(\[@{_DASH_CLASS}]*
+    (?:\b(?:at|from|between)\s+)?
+    (?<![\w.:]){_time_pattern("start")}
+    (?:{_RANGE_SEP}{_time_pattern("end")})?
+    \s*[)\]]?\s*$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# A clock time anywhere in a line, written so that it cannot be a figure.
+_CLOCK_ANYWHERE = re.compile(
+    r"(?<![\d:.])(?:[01]?\d|2[0-3])(?::|h(?=\d))[0-5]\d(?::[0-5]\d)?(?![\d:])"
+    r"|(?<![\d:.])(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s?[ap]\.?m\b",
+    re.IGNORECASE,
+)
+# "11:00 Keynote until 11:30": a start, a title, then its end.
+_END_AFTER_TITLE = re.compile(
+    rf"\s*(?:[{_DASH_CLASS}]|\b(?:to|until|till)\b)\s*"
+    r"(?P<end>(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:\s*[ap]\.?m\b\.?)?)\s*\)?$",
+    re.IGNORECASE,
+)
+_TITLE_LEAD = f" \t:|,.;*{_DASHES}"
+_TITLE_TAIL = f" \t:|,;*{_DASHES}"
 
 
 class Status(enum.StrEnum):
@@ -66,6 +138,258 @@ class Status(enum.StrEnum):
     DESCRIPTION = "description"
     IGNORED = "ignored"
     CHECK = "check"  # please check: not read for sure, nothing is created from it
+
+
+class Kind(enum.StrEnum):
+    """AgendaSlot.Kind's values, repeated so the parser needs no models (a test checks)."""
+
+    OPENING = "opening"
+    DISCUSSION = "discussion"
+    QA = "qa"
+    BREAK = "break"
+    CLOSING = "closing"
+    OTHER = "other"
+
+
+# Words that tell a slot's kind; the one that comes first in the title wins.
+_KIND_WORDS = [
+    (Kind.OPENING, r"registration|welcome|welcoming|opening|doors open|arrival"),
+    (Kind.BREAK, r"break|coffee|lunch|tea|refreshments|networking reception"),
+    (Kind.QA, r"q\s?&\s?a|q\s+and\s+a|questions and answers|questions from the (?:floor|audience)"),
+    (Kind.CLOSING, r"closing|close of the|concluding|wrap[- ]up|farewell"),
+    (Kind.DISCUSSION, r"panel|discussion|in-conversation|conversation|debate|roundtable|dialogue"),
+]
+_KIND = re.compile(
+    "|".join(rf"(?P<{kind.value}>\b(?:{words})\b)" for kind, words in _KIND_WORDS),
+    re.IGNORECASE,
+)
+
+
+def kind_for(title):
+    """The kind that the title's words say, or OTHER."""
+    match = _KIND.search(title)
+    return Kind(match.lastgroup) if match else Kind.OTHER
+
+
+# People. Honorifics are left out when names are compared ("Dr Patryk Pawlak" is
+# "Patryk Pawlak"), as are case and accents.
+HONORIFICS = (
+    "the rt hon",
+    "the right honourable",
+    "rt hon",
+    "the hon",
+    "hon",
+    "h.e.",
+    "dr",
+    "prof",
+    "professor",
+    "mr",
+    "mrs",
+    "ms",
+    "mx",
+    "sir",
+    "dame",
+    "ambassador",
+    "amb",
+    "judge",
+)
+_HONORIFIC = re.compile(
+    r"^(?:(?:"
+    + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in HONORIFICS)
+    + r")\.?(?:\s+|$))+",
+    re.IGNORECASE,
+)
+
+
+def name_key(name):
+    """A name as it is compared: no honorific, case, accents, dots or extra spaces."""
+    text = unicodedata.normalize("NFKD", " ".join(name.split()))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = _HONORIFIC.sub("", text.casefold().strip())
+    return " ".join(text.replace(".", " ").split())
+
+
+class Link(enum.StrEnum):
+    """Which of a slot's people a phrase names. (A chair role would be a third.)"""
+
+    MODERATORS = "moderators"
+    SPEAKERS = "speakers"
+
+
+# What introduces names; "with" only before names that look like names.
+_PEOPLE_LEAD = re.compile(
+    r"""
+    (?P<moderators>\b(?:moderated|chaired|facilitated|hosted)\s+by\s+
+      |\b(?:co-?)?(?:chairs?|moderators?|facilitators?|hosts?)\s*:\s*)
+    |(?P<speakers>\b(?:speakers?|panell?ists?|presenters?|keynote\s+speakers?)\s*:\s*
+      |\b(?:presented|delivered)\s+by\s+
+      |\bwith\s+|\bby\s+)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_NAME_PARTICLES = frozenset(
+    "de da das do dos van von der den del della di du la le al el bin ibn ter ten y".split()  # noqa: SIM905
+)
+_NAME_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*&\s*|\s*;\s*)")
+_NAME_WORD = re.compile(r"[ \t]*([^\W\d_][\w'’\-]*\.?)")
+_ORGANISATION = re.compile(r"\s*\((?P<organisation>[^()]{1,100})\)")
+
+
+@dataclass(frozen=True)
+class WrittenName:
+    text: str  # as written, with its honorific and organisation: "Dr Jane Roe (UNODC)"
+    name: str  # "Dr Jane Roe"
+    organisation: str  # "UNODC", or ""
+
+
+@dataclass(frozen=True)
+class PeoplePhrase:
+    """Words of a title that name people: title[start:end] is "moderated by A and B"."""
+
+    start: int
+    end: int
+    lead: str  # "moderated by "
+    link: Link
+    names: tuple[WrittenName, ...]
+    keep: bool = False  # the words stay in the text even when the names are linked
+
+
+def _looks_like_a_name(words):
+    capitals = [w for w in words if w.casefold() not in _NAME_PARTICLES]
+    return (
+        len(capitals) >= 2
+        and all(w[0].isupper() for w in capitals)
+        and words[0][0].isupper()
+        and words[-1][0].isupper()
+    )
+
+
+def _read_name(text, position):
+    """(WrittenName, end) for a name at `position`, or None."""
+    honorific = _HONORIFIC.match(text[position:])
+    cursor = position + (honorific.end() if honorific else 0)
+    words = []  # (word, where it ends)
+    while len(words) < 6:
+        match = _NAME_WORD.match(text, cursor)
+        if match is None:
+            break
+        bare = match[1].rstrip(".")
+        if not (bare[:1].isupper() or bare.casefold() in _NAME_PARTICLES):
+            break
+        # An initial keeps its dot ("J. Roe"); a sentence's full stop is not the name's.
+        end = match.start(1) + len(bare) + (1 if len(bare) == 1 and match[1] != bare else 0)
+        words.append((bare, end))
+        cursor = end
+    while words and words[-1][0].casefold() in _NAME_PARTICLES:
+        words.pop()
+    if not _looks_like_a_name([word for word, _ in words]):
+        return None
+    end = words[-1][1]
+    name = text[position:end].strip()
+    organisation = ""
+    bracket = _ORGANISATION.match(text, end)
+    if bracket:
+        organisation = bracket["organisation"].strip()
+        end = bracket.end()
+    return WrittenName(text[position:end].strip(), name, organisation), end
+
+
+def find_people(title):
+    """Every phrase of the title that names people, in order."""
+    phrases, position = [], 0
+    while match := _PEOPLE_LEAD.search(title, position):
+        names, end = [], match.end()
+        read = _read_name(title, end)
+        while read is not None:
+            name, end = read
+            names.append(name)
+            separator = _NAME_SEPARATOR.match(title, end)
+            if separator is None or separator.end() == end:
+                break
+            read = _read_name(title, separator.end())
+        if names:
+            link = Link.MODERATORS if match["moderators"] else Link.SPEAKERS
+            phrases.append(PeoplePhrase(match.start(), end, match.group(), link, tuple(names)))
+            position = end
+        else:
+            position = match.end()
+    return phrases
+
+
+def _names_only(text, position=0):
+    """The names that make up the whole of text[position:], or None."""
+    names, end = [], position
+    read = _read_name(text, position)
+    while read is not None:
+        name, end = read
+        names.append(name)
+        separator = _NAME_SEPARATOR.match(text, end)
+        if separator is None or separator.end() == end:
+            break
+        read = _read_name(text, separator.end())
+    if not names or text[end:].strip(" .;,"):
+        return None
+    return tuple(names)
+
+
+def _people_in_cells(line):
+    """A row's cell after the title that holds only names: who is on stage."""
+    phrases = []
+    for cell in line.cells[1:]:
+        names = _names_only(cell)
+        where = line.title.find(f" – {cell}")
+        if names and where >= 0:
+            phrases.append(PeoplePhrase(where, where + 3 + len(cell), " – ", Link.SPEAKERS, names))
+    return phrases
+
+
+_PEOPLE_LABEL = re.compile(
+    r"""^(?:
+      (?P<moderators>(?:co-?)?(?:chairs?|moderators?|facilitators?|hosts?)\s*:\s*
+        |(?:moderated|chaired|facilitated|hosted)\s+by\s+)
+      |(?P<speakers>(?:speakers?|panell?ists?|presenters?|keynote\s+speakers?)\s*:\s*
+        |(?:presented|delivered)\s+by\s+|with\s+)
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _people_line(paragraph):
+    """The phrase of a description line that only names people ("Chair: A"), or of
+    one that announces what a person brings ("John Brandolino (UNODC) will ..."):
+    None for other lines."""
+    text = _title(paragraph)
+    label = _PEOPLE_LABEL.match(text)
+    if label is None:
+        read = _read_name(text, 0)
+        if read is None:
+            return None
+        name, end = read
+        if not name.organisation or not re.match(r"\s+(?:will|is|to)\b", text[end:]):
+            return None
+        return PeoplePhrase(0, end, "", Link.SPEAKERS, (name,), keep=True)
+    link = Link.MODERATORS if label["moderators"] else Link.SPEAKERS
+    names = _names_only(text, label.end())
+    if names is not None:
+        return PeoplePhrase(0, len(text), label.group(), link, names)
+    # Names among other words ("Moderator: Dr John Smith, University of Oxford"):
+    # linked, and the line stays as written.
+    names = _names_in(text, label.end())
+    return PeoplePhrase(0, len(text), label.group(), link, names, keep=True) if names else None
+
+
+def _names_in(text, position):
+    """Every name in text[position:], wherever it stands among other words."""
+    names = []
+    while position < len(text):
+        read = _read_name(text, position)
+        if read is not None:
+            name, position = read
+            names.append(name)
+            continue
+        word = re.compile(r"\S*\s*").match(text, position)
+        position = word.end() if word.end() > position else position + 1
+    return tuple(names)
 
 
 @dataclass
@@ -78,6 +402,12 @@ class PastedLine:
     title: str = ""
     reasons: list[str] = field(default_factory=list)
     owner: "PastedLine | None" = None  # for a title or description: its slot's line
+    form: str = ""  # how the time was written: "first", "after" (the title), "cells"
+    cells: list[str] = field(default_factory=list)  # a row's cells that are not times
+
+    @property
+    def trailing(self):
+        return self.form == "after"
 
     @property
     def is_milestone(self):
@@ -91,6 +421,11 @@ class PastedSlot:
     title: str
     description: str
     line: int
+    kind: Kind = Kind.OTHER
+    people: tuple[PeoplePhrase, ...] = ()  # phrases of the title
+    # Paragraphs of the description that only name people ("Chair: Joyce Hakmeh"):
+    # (the paragraph's index, its phrase).
+    description_people: tuple[tuple[int, PeoplePhrase], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,44 +437,73 @@ class Parsed:
     def to_check(self):
         return [line for line in self.lines if line.status == Status.CHECK]
 
+    @property
+    def open_ended(self):
+        """Slots given only a start that another pasted item follows: where do they end?"""
+        return open_ended(self.slots)
+
 
 class _NotATime(Exception):
     """The digits at the start of the line are not a time: the line is text."""
 
 
+def clean_line(raw):
+    """The line without invisible characters, with plain spaces, stripped."""
+    text = _STRAY_JOINER.sub("", raw.translate(_INVISIBLE)).translate(_SPACES)
+    return text.strip()
+
+
 def parse(text):
     lines = []
-    owner = None  # the latest slot (or line to check) that text lines belong to
-    descriptions = {}
     for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
+        stripped = clean_line(raw)
         if not stripped:
             continue
         if not any(char.isalnum() for char in stripped):
             lines.append(PastedLine(number, stripped, Status.IGNORED, reasons=["only punctuation"]))
             continue
         line = _read_timed_line(number, stripped)
-        if line is not None:
-            lines.append(line)
-            owner = line
-            descriptions[number] = []
-            continue
-        if owner is None:
-            lines.append(
-                PastedLine(
-                    number,
-                    stripped,
-                    Status.IGNORED,
-                    reasons=["no time, and no slot above it to describe"],
+        if line is None:
+            line = PastedLine(number, stripped, Status.DESCRIPTION)  # for now: text
+            clock = _CLOCK_ANYWHERE.search(stripped)
+            if clock is not None:
+                _flag(
+                    line,
+                    f"the line holds a time (“{clock.group()}”) but does not start or "
+                    "end with it: put the time first if it is an item of the agenda",
                 )
+        lines.append(line)
+
+    # Times after the title are the text's way of writing them only when no line
+    # gives its time first; among lines that do, they are asked about.
+    times_first = any(line.form in ("first", "cells") for line in lines)
+    for line in lines:
+        if line.trailing and line.status == Status.SLOT and times_first:
+            reading = span(line.start, line.end)
+            _flag(
+                line,
+                f"the time comes after the title: read as {reading} “{line.title}”? "
+                "Put the time first to confirm",
             )
-        elif owner.status == Status.SLOT and not owner.title:
-            owner.title = _one_line(_clean(stripped))
+
+    owner = None  # the latest slot (or line to check) that text lines belong to
+    descriptions = {}
+    for line in lines:
+        if line.status in (Status.SLOT, Status.CHECK):
+            owner = line
+            descriptions[line.number] = []
+        elif line.status != Status.DESCRIPTION:
+            continue
+        elif owner is None:
+            line.status = Status.IGNORED
+            line.reasons.append("no time, and no slot above it to describe")
+        elif owner.status == Status.SLOT and not owner.title and not owner.trailing:
+            owner.title = _title(line.text)
             _check_title(owner)
-            lines.append(PastedLine(number, stripped, Status.TITLE, owner=owner))
+            line.status, line.owner = Status.TITLE, owner
         else:
-            descriptions[owner.number].append(stripped)
-            lines.append(PastedLine(number, stripped, Status.DESCRIPTION, owner=owner))
+            descriptions[owner.number].append(line.text)
+            line.owner = owner
 
     for line in lines:
         if line.status == Status.SLOT and not line.title:
@@ -151,6 +515,13 @@ def parse(text):
             title=line.title,
             description="\n\n".join(descriptions[line.number]),
             line=line.number,
+            kind=kind_for(line.title),
+            people=tuple(find_people(line.title) + _people_in_cells(line)),
+            description_people=tuple(
+                (index, phrase)
+                for index, paragraph in enumerate(descriptions[line.number])
+                if (phrase := _people_line(paragraph)) is not None
+            ),
         )
         for line in lines
         if line.status == Status.SLOT
@@ -158,13 +529,12 @@ def parse(text):
     return Parsed(lines=lines, slots=slots)
 
 
-def _clean(text):
-    return _BOLD.sub("", text).strip()
-
-
-def _one_line(text):
-    """Tabs, non-breaking and repeated spaces as one space: a title is one line."""
-    return " ".join(text.split())
+def _title(text):
+    """A title as it will be stored: no bold or italic markers, one line, no separators
+    left at either end."""
+    text = _ITALIC.sub("", _BOLD.sub("", text))
+    text = " ".join(text.split())  # tabs, repeated spaces: a title is one line
+    return text.lstrip(_TITLE_LEAD).rstrip(_TITLE_TAIL)
 
 
 def _flag(line, reason):
@@ -186,37 +556,133 @@ def _check_title(line):
         )
 
 
+def _lead(text):
+    """The line without what may stand before its time: bullets, bold, a list's number."""
+    text = _BOLD.sub("", _BULLET.sub("", _BOLD.sub("", text).strip())).strip()
+    text = _ENUMERATOR.sub("", text)
+    return _LEAD_WORD.sub("", text).lstrip("(")
+
+
 def _read_timed_line(number, stripped):
-    """A PastedLine for a line that starts with a time, or None for a line of text."""
-    cleaned = _clean(_BULLET.sub("", _clean(stripped)))
-    match = _TIMED_LINE.match(cleaned)
+    """A PastedLine for a line with its time(s) first, last or in cells; None for text."""
+    if "\t" in stripped or "|" in stripped:
+        line = _read_cells(number, stripped)
+        if line is not None:
+            return line
+        stripped = " – ".join(cell for cell in re.split(r"\s*[\t|]\s*", stripped) if cell)
+    match = _TIMED_LINE.match(_lead(stripped))
+    trailing = False
     if match is None:
-        return None
-    parts = match.groupdict()
-    is_range = parts["end_hour"] is not None
+        unmarked = _BULLET.sub("", _ITALIC.sub("", _BOLD.sub("", stripped))).strip()
+        match = _TRAILING_TIME.match(_LIST_NUMBER.sub("", unmarked))
+        trailing = match is not None and _trailing_time_is_a_time(match)
+        if not trailing:
+            return None
     try:
-        start, start_reasons = _read_time(parts, "start", alone=not is_range)
-        end, end_reasons = _read_time(parts, "end", alone=False) if is_range else (None, [])
+        start, end, reasons = _read_span(match.groupdict(), alone=True)
     except _NotATime:
         return None
-    title = _one_line(parts["rest"].lstrip(_TITLE_LEAD))
-    line = PastedLine(number, stripped, Status.SLOT, start=start, end=end, title=title)
-    reasons = start_reasons + end_reasons
-    if not reasons and end is not None and end <= start:
-        pasted = span(start, end)
+    line = PastedLine(number, stripped, Status.SLOT, start, end, _title(match["rest"]))
+    line.form = "after" if trailing else "first"
+    late_end = _END_AFTER_TITLE.search(line.title) if end is None and not trailing else None
+    if late_end and not reasons:
+        reasons.append(
+            f"the end (“{late_end['end']}”) comes after the title: write "
+            f"“{span(start, None)}–{late_end['end']} {line.title[: late_end.start()]}” "
+            "for a span, or leave it out for a moment"
+        )
+    return _checked(line, reasons)
+
+
+def _trailing_time_is_a_time(match):
+    """A time after the title has minutes or am/pm; `Room 12` or `since 2019` is text."""
+    parts = match.groupdict()
+    if parts["start_meridiem"] or parts["start_sep"]:
+        return True
+    return bool(parts["start_packed"] and parts["end_hour"])  # "Lunch 1230 – 1330"
+
+
+def _read_cells(number, stripped):
+    """A row of cells, with the start, the end and the title in any order; None if no
+    cell is a time."""
+    cells = [cell.strip() for cell in re.split(r"[\t|]", stripped)]
+    cells = [
+        cell
+        for cell in cells
+        if any(char.isalnum() for char in cell) and not _LIST_NUMBER_CELL.match(cell)
+    ]
+    times, texts = [], []
+    for cell in cells:
+        match = _TIME_CELL.match(_lead(cell).rstrip(" *"))
+        (times if match else texts).append(match or cell)
+    if not times:
+        return None
+    given = [(m, "start") for m in times] + [(m, "end") for m in times if m["end_hour"]]
+    texts = [_LIST_NUMBER.sub("", _BULLET.sub("", _BOLD.sub("", text)).strip()) for text in texts]
+    title = _title(" – ".join(texts))
+    cells = [_title(text) for text in texts]
+    line = PastedLine(number, stripped, Status.SLOT, title=title, form="cells", cells=cells)
+    if len(given) > 2:
+        _flag(line, f"the row has {len(given)} times; a slot has a start and an end")
+        return line
+    parts = _time_parts(*given[0], "start")
+    parts |= _time_parts(*given[1], "end") if len(given) == 2 else _time_parts(None, "", "end")
+    try:
+        line.start, line.end, reasons = _read_span(parts, alone=False)
+    except _NotATime:
+        return None
+    return _checked(line, reasons)
+
+
+def _time_parts(match, which, name):
+    """One time's groups of a match (its `which` time), renamed for `name`."""
+    keys = ("hour", "sep", "minute", "second", "packed", "meridiem")
+    return {f"{name}_{key}": match[f"{which}_{key}"] if match else None for key in keys}
+
+
+def _checked(line, reasons):
+    if not reasons and line.end is not None and line.end <= line.start:
+        pasted = span(line.start, line.end)
         reasons.append(
             f"{pasted} ends before it starts"
-            if end < start
+            if line.end < line.start
             else f"{pasted} ends when it starts: leave out the end for a moment in the agenda"
         )
     for reason in reasons:
         _flag(line, reason)
-    if line.status == Status.SLOT:
+    if line.status == Status.SLOT and line.title:
         _check_title(line)
     return line
 
 
-def _read_time(parts, name, *, alone):
+def _read_span(parts, *, alone):
+    """(start, end or None, reasons to check) from a match's groups.
+
+    An am/pm written once applies to both times: "11:00-12:30 pm" is 11:00-12:30,
+    "1:00-2:00 PM" 13:00-14:00, "9am-10:30" 09:00-10:30.
+    """
+    if parts.get("end_hour") is None:
+        start, reasons = _read_time(parts, "start", alone=alone)
+        return start, None, reasons
+    start_meridiem = (parts["start_meridiem"] or "").lower()
+    end_meridiem = (parts["end_meridiem"] or "").lower()
+    if end_meridiem and not start_meridiem and int(parts["start_hour"]) <= 12:
+        start, reasons = _read_time(parts, "start", alone=False, meridiem=end_meridiem)
+        end, end_reasons = _read_time(parts, "end", alone=False)
+        if start and end and start > end and end_meridiem == "p":
+            start, reasons = _read_time(parts, "start", alone=False, meridiem="a")
+        return start, end, reasons + end_reasons
+    start, reasons = _read_time(parts, "start", alone=False)
+    if start_meridiem and not end_meridiem and int(parts["end_hour"]) <= 12:
+        end, end_reasons = _read_time(parts, "end", alone=False, meridiem=start_meridiem)
+        if start and end and end <= start and start_meridiem == "a":
+            end, end_reasons = _read_time(parts, "end", alone=False, meridiem="p")
+    else:
+        end, end_reasons = _read_time(parts, "end", alone=False)
+    return start, end, reasons + end_reasons
+
+
+def _read_time(parts, name, *, alone, meridiem=None):
     """(time or None, reasons to check) for one time of the line.
 
     Raises _NotATime when the digits cannot be a clock time and were not written
@@ -226,8 +692,14 @@ def _read_time(parts, name, *, alone):
     hour = int(hour_text)
     minute_text = parts[f"{name}_minute"] or parts[f"{name}_packed"]
     minute = int(minute_text) if minute_text else 0
-    meridiem = (parts[f"{name}_meridiem"] or "").lower()
+    second_text = parts.get(f"{name}_second")
+    if meridiem is None:
+        meridiem = (parts[f"{name}_meridiem"] or "").lower()
     written = hour_text + (parts[f"{name}_sep"] or "") + (minute_text or "")
+    if second_text:
+        written += f":{second_text}"
+        if int(second_text) != 0:
+            return None, [f"“{written}” has seconds: a slot starts and ends on a minute"]
     if meridiem:
         written += f"{meridiem}m"
         if not 1 <= hour <= 12 or minute > 59:
@@ -254,3 +726,48 @@ def _read_time(parts, name, *, alone):
             f"write it on the 24-hour clock or add am/pm"
         ]
     return time(hour, minute), []
+
+
+# Start-only programmes: where does each item end?
+
+
+class OpenEnds(enum.StrEnum):
+    MOMENTS = "moments"  # leave each as a moment
+    NEXT = "next"  # each ends where the next begins; the last stays a moment
+    NEXT_AND_SESSION_END = "next-session-end"  # ... and the last ends with the session
+
+
+def open_ended(slots):
+    """Slots with only a start, no other pasted item at the same minute, and a later
+    pasted item: a programme that gives no ends. (A moment at the start of an item,
+    such as the seed's "11:30 Start of the meeting" before "11:30-11:45 Welcome", is
+    not one.)"""
+    starts = sorted({slot.start for slot in slots})
+    shared = {s.start for s in slots if sum(other.start == s.start for other in slots) > 1}
+    return [
+        slot
+        for slot in slots
+        if slot.end is None and slot.start not in shared and slot.start != starts[-1]
+    ]
+
+
+def with_ends(slots, choice, session_end=None):
+    """The slots with the ends the organiser chose for a start-only programme."""
+    if choice == OpenEnds.MOMENTS or not open_ended(slots):
+        return list(slots)
+    starts = sorted({slot.start for slot in slots})
+    shared = {s.start for s in slots if sum(other.start == s.start for other in slots) > 1}
+    ended = []
+    for slot in slots:
+        if slot.end is None and slot.start not in shared:
+            later = [start for start in starts if start > slot.start]
+            if later:
+                slot = replace(slot, end=later[0])
+            elif (
+                choice == OpenEnds.NEXT_AND_SESSION_END
+                and session_end is not None
+                and session_end > slot.start
+            ):
+                slot = replace(slot, end=session_end)
+        ended.append(slot)
+    return ended

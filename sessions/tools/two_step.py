@@ -26,6 +26,9 @@ class TwoStepForm(forms.Form):
         self.helper.form_method = "post"
         self.helper.add_input(Submit("_preview", "Preview", css_class="btn-secondary"))
 
+    def show_plan(self, plan):
+        """Called with each preview, before the page is drawn: a form may ask more."""
+
     def offer_confirmation(self, plan):
         self.helper.add_input(Hidden("previewed", _fingerprint(plan)))
         self.helper.add_input(Submit("_confirm", self.confirm_label, css_class="default"))

@@ -5,9 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from sessions.models import AgendaSlot
 from sessions.tools import paste, paste_parser
 from sessions.tools.paste_parser import Status
-from tests.factories import AgendaSlotFactory, SessionFactory
+from tests.factories import AgendaSlotFactory, SessionFactory, SpeakerFactory
 from tests.helpers import previewed
 
 # The "Format and Proceedings" block of the seed page (shared/seed/000_efc224fa6c7a3637.txt,
@@ -168,7 +169,7 @@ def test_windows_line_endings_and_blank_lines_are_read():
 @pytest.mark.parametrize(
     ("text", "title"),
     [
-        ("11:00-11:30\tWelcome\tRoom A", "Welcome Room A"),
+        ("11:00-11:30\tWelcome\tRoom A", "Welcome – Room A"),  # cells of a table
         ("11:00-11:30 Welcome\u00a0\u00a0 words", "Welcome words"),
         ("11:00\nWelcome\t\twords", "Welcome words"),
     ],
@@ -362,3 +363,404 @@ def test_staff_without_change_permission_get_403_for_paste(viewer_client, sessio
     assert viewer_client.get(paste_url(session)).status_code == 403
     assert preview(viewer_client, session, "11:30-11:45 Welcome").status_code == 403
     assert agenda(session) == []
+
+
+# Agendas as organisers copy them from event pages, emails and spreadsheets.
+
+REAL_WORLD = {
+    "spreadsheet-columns": (
+        "08:30\t09:00\tCoffee\n09:00\t10:00\tKeynote",
+        [(time(8, 30), time(9, 0), "Coffee"), (time(9, 0), time(10, 0), "Keynote")],
+    ),
+    "spreadsheet-seconds": (
+        "08:30:00\t09:00:00\tRegistration",
+        [(time(8, 30), time(9, 0), "Registration")],
+    ),
+    "spreadsheet-am-pm-per-cell": (
+        "11:30 AM\t1:00 PM\tLunch",
+        [(time(11, 30), time(13, 0), "Lunch")],
+    ),
+    "spreadsheet-title-first": (
+        "Opening plenary\t9:00\t10:00",
+        [(time(9, 0), time(10, 0), "Opening plenary")],
+    ),
+    "spreadsheet-header-and-empty-cells": (
+        "Start\tEnd\tSession\t\n10:00\t10:30\tCoffee break\t\t",
+        [(time(10, 0), time(10, 30), "Coffee break")],
+    ),
+    "web-table": (
+        "| Time | Session |\n|---|---|\n| 10:00 - 11:00 | **Keynote** | |\n| 11:00 | Close | |",
+        [(time(10, 0), time(11, 0), "Keynote"), (time(11, 0), None, "Close")],
+    ),
+    "until": ("14:00 until 15:00 Workshop", [(time(14, 0), time(15, 0), "Workshop")]),
+    "to": ("14:00 to 15:00 Workshop", [(time(14, 0), time(15, 0), "Workshop")]),
+    "from-to": ("From 10:00 to 11:00 Workshop", [(time(10, 0), time(11, 0), "Workshop")]),
+    "pm-once-for-the-range": ("1:00 - 2:00 PM Panel", [(time(13, 0), time(14, 0), "Panel")]),
+    "pm-once-across-noon": ("11:00-12:30 pm Lunch", [(time(11, 0), time(12, 30), "Lunch")]),
+    "am-on-the-start": ("9am-10:30 Keynote", [(time(9, 0), time(10, 30), "Keynote")]),
+    "dotted-am-pm": (
+        "9:00 a.m. – 9:30 a.m. Welcome",
+        [(time(9, 0), time(9, 30), "Welcome")],
+    ),
+    "times-after-the-title": (
+        "Registration 08:30 – 09:00\nWelcome 09:00 – 09:15\nLunch 1230 – 1330\nKeynote (14:00)",
+        [
+            (time(8, 30), time(9, 0), "Registration"),
+            (time(9, 0), time(9, 15), "Welcome"),
+            (time(12, 30), time(13, 30), "Lunch"),
+            (time(14, 0), None, "Keynote"),
+        ],
+    ),
+    "numbered": (
+        "1. 11:30 Welcome\n2) 11:45-12:20 Panel",
+        [(time(11, 30), None, "Welcome"), (time(11, 45), time(12, 20), "Panel")],
+    ),
+    "lettered": (
+        "a) 11:30 Welcome\n(b) 11:45 Panel",
+        [(time(11, 30), None, "Welcome"), (time(11, 45), None, "Panel")],
+    ),
+    "markdown-heading": ("### 10:00 Keynote", [(time(10, 0), None, "Keynote")]),
+    "byte-order-mark": ("\ufeff11:30-11:45 Welcome", [(time(11, 30), time(11, 45), "Welcome")]),
+    "zero-width-space": ("\u200b11:30 Welcome\u200b", [(time(11, 30), None, "Welcome")]),
+    "non-breaking-spaces": (
+        "11:30\u00a0–\u00a011:45\u202fWelcome",
+        [(time(11, 30), time(11, 45), "Welcome")],
+    ),
+    "italic-and-bold": (
+        "11:30-11:45 *Welcome* and __opening__ **remarks**",
+        [(time(11, 30), time(11, 45), "Welcome and opening remarks")],
+    ),
+    "trailing-separators": ("10:00 Keynote | |", [(time(10, 0), None, "Keynote")]),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), list(REAL_WORLD.values()), ids=list(REAL_WORLD))
+def test_real_world_agendas_are_read_with_the_right_times_and_clean_titles(text, expected):
+    parsed = paste_parser.parse(text)
+
+    assert parsed.to_check == []
+    assert [(s.start, s.end, s.title) for s in parsed.slots] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "reason"),
+    [
+        (
+            "11:30-11:45 Welcome\nLunch 1230 – 1330\n13:30-14:00 Panel",
+            2,
+            "the time comes after the title: read as 12:30–13:30 “Lunch”?",
+        ),
+        (
+            "11:30-11:45 Welcome\nBuses leave at 17:00 from the hall",
+            2,
+            "the line holds a time (“17:00”) but does not start or end with it",
+        ),
+        ("08:30:15\t09:00\tCoffee", 1, "“08:30:15” has seconds"),
+        (
+            "11:00 Keynote until 11:30",
+            1,
+            "the end (“11:30”) comes after the title: write “11:00–11:30 Keynote”",
+        ),
+        ("09:00\t09:30\t10:00\tCoffee", 1, "the row has 3 times"),
+    ],
+)
+def test_lines_not_read_for_sure_say_why(text, number, reason):
+    parsed = paste_parser.parse(text)
+
+    [checked] = parsed.to_check
+    assert checked.number == number
+    assert any(given.startswith(reason) for given in checked.reasons), checked.reasons
+    assert all(slot.line != number for slot in parsed.slots)
+
+
+def test_a_line_with_a_time_is_never_absorbed_as_a_description():
+    parsed = paste_parser.parse("11:30-11:45 Welcome\nCoffee served at 11:40\n11:45 Panel")
+
+    assert [line.status for line in parsed.lines] == [Status.SLOT, Status.CHECK, Status.SLOT]
+    assert parsed.slots[0].description == ""
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Registration and coffee", "opening"),
+        ("Welcome and opening remarks", "opening"),
+        ("Coffee break", "break"),
+        ("Lunch", "break"),
+        ("Q&A session", "qa"),
+        ("Q & A", "qa"),
+        ("Closing remarks", "closing"),
+        ("In-conversation between speakers", "discussion"),
+        ("Start of the meeting", "other"),
+        ("Keynote", "other"),
+    ],
+)
+def test_kinds_are_read_from_the_words_of_the_title(title, kind):
+    [slot] = paste_parser.parse(f"11:30 {title}").slots
+
+    assert slot.kind == kind
+
+
+def test_the_parser_kinds_are_the_slot_kinds():
+    assert {kind.value for kind in paste_parser.Kind} == set(AgendaSlot.Kind.values)
+
+
+@pytest.mark.parametrize(
+    ("title", "link", "names"),
+    [
+        (
+            "In-conversation, moderated by Joyce Hakmeh and Dr Patryk Pawlak",
+            "moderators",
+            [("Joyce Hakmeh", ""), ("Dr Patryk Pawlak", "")],
+        ),
+        ("Opening. Chair: H.E. Ms Ana de la Cruz", "moderators", [("H.E. Ms Ana de la Cruz", "")]),
+        ("Keynote. Speaker: Prof. Jane Doe", "speakers", [("Prof. Jane Doe", "")]),
+        (
+            "Panel with John Brandolino (UNODC) and Ian Tennant (GI-TOC) on the process",
+            "speakers",
+            [("John Brandolino", "UNODC"), ("Ian Tennant", "GI-TOC")],
+        ),
+    ],
+)
+def test_people_phrases_are_found_in_titles(title, link, names):
+    [phrase] = paste_parser.find_people(title)
+
+    assert phrase.link == link
+    assert [(n.name, n.organisation) for n in phrase.names] == names
+
+
+@pytest.mark.parametrize("title", ["Lunch with a view", "Meeting with civil society", "Q&A"])
+def test_words_after_with_that_are_not_names_name_nobody(title):
+    assert paste_parser.find_people(title) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("Dr Patryk Pawlak", "Patryk Pawlak"),
+        ("PATRYK PAWLAK", "Patryk Pawlak"),
+        ("The Rt Hon Jane Roe", "Jane Roe"),
+        ("H.E. Amb. Jane Roe", "Jane Roe"),
+        ("Nnenna Ifeanyi-Ajufo", "nnenna ifeanyi-ajufo"),
+        ("José Núñez", "Jose Nunez"),
+    ],
+)
+def test_names_are_compared_without_honorifics_case_or_accents(written, stored):
+    assert paste_parser.name_key(written) == paste_parser.name_key(stored)
+
+
+# The service: people, ends, duplicates.
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "joyce": SpeakerFactory(name="Joyce Hakmeh"),
+        "patryk": SpeakerFactory(honorific="Dr", name="Patryk Pawlak"),
+        "john": SpeakerFactory(name="John Brandolino"),
+    }
+
+
+def test_seed_block_links_its_moderators_and_takes_their_names_out_of_the_title(session, people):
+    plan = paste.agenda_paste_preview(session=session, text=SEED_BLOCK)
+
+    assert plan.problems == []
+    panel = plan.slots[2]
+    assert panel.title == "In-conversation between speakers"
+    assert panel.kind == "discussion"
+    assert panel.moderators == [people["joyce"], people["patryk"]]
+    # "John Brandolino (UNODC) will provide ...": on stage, and his words stay.
+    assert panel.speakers == [people["john"]]
+    assert panel.description == PANEL_DESCRIPTION
+    assert [slot.kind for slot in plan.slots] == ["other", "opening", "discussion", "qa", "closing"]
+
+
+def test_unknown_names_stay_in_the_title_and_are_shown(organiser_client, session, people):
+    text = "11:45-12:20 Panel with John Brandolino (UNODC) and Ian Tennant (GI-TOC)"
+
+    plan = paste.agenda_paste_preview(session=session, text=text)
+    response = preview(organiser_client, session, text)
+
+    [slot] = plan.slots
+    assert slot.title == "Panel with Ian Tennant (GI-TOC)"
+    assert slot.speakers == [people["john"]]
+    assert [person.written.name for person in slot.unknown] == ["Ian Tennant"]
+    assert "speaker John Brandolino (matched “John Brandolino”)" in response.text
+    assert "“Ian Tennant”: not in the database; left as written" in response.text
+
+
+def test_people_lines_under_an_item_link_them_and_leave_the_description(session, people):
+    text = "11:45-12:20 Panel\nChair: JOYCE HAKMEH\nSpeakers: John Brandolino, Ann Other\nWords"
+
+    [slot] = paste.agenda_paste_preview(session=session, text=text).slots
+
+    # "Ann Other" after a bare comma could be John's affiliation: the line stays whole.
+    assert (slot.title, slot.description) == (
+        "Panel",
+        "Speakers: John Brandolino, Ann Other\n\nWords",
+    )
+    assert (slot.moderators, slot.speakers) == ([people["joyce"]], [people["john"]])
+
+
+def test_two_people_with_one_name_link_neither(session, people):
+    SpeakerFactory(name="John Brandolino")
+
+    [slot] = paste.agenda_paste_preview(
+        session=session, text="11:45-12:20 Panel with John Brandolino (UNODC)"
+    ).slots
+
+    assert slot.title == "Panel with John Brandolino (UNODC)"
+    assert slot.speakers == []
+    assert slot.unknown[0].namesakes == 2
+
+
+START_ONLY = "11:30 Welcome\n11:45 Panel\n12:30 Q&A"
+
+
+def test_start_only_programme_waits_for_the_organisers_choice(organiser_client, session):
+    response = preview(organiser_client, session, START_ONLY)
+
+    assert "Lines 1 and 2 give only a start: choose below" in response.text
+    assert 'name="open_ends" value="next"' in response.text
+    assert 'name="_confirm"' not in response.text
+
+
+@pytest.mark.parametrize(
+    ("choice", "ends"),
+    [
+        ("next-session-end", [time(11, 45), time(12, 30), time(13, 0)]),
+        ("next", [time(11, 45), time(12, 30), None]),
+        ("moments", [None, None, None]),
+    ],
+)
+def test_start_only_items_end_as_the_organiser_chose(organiser_client, session, choice, ends):
+    response = confirm_with(organiser_client, session, {"text": START_ONLY, "open_ends": choice})
+
+    assert response.status_code == 302
+    assert [s.end for s in session.slots.all()] == ends
+
+
+def test_a_moment_at_the_start_of_an_item_asks_nothing(session):
+    plan = paste.agenda_paste_preview(session=session, text=SEED_BLOCK)
+
+    assert plan.open_ended == []
+
+
+def test_changing_the_choice_after_the_preview_shows_a_new_preview(organiser_client, session):
+    data = {"text": START_ONLY, "mode": "add", "open_ends": "next"}
+    page = organiser_client.post(paste_url(session), {"_preview": "1", **data})
+
+    response = organiser_client.post(
+        paste_url(session),
+        {"_confirm": "1", "previewed": previewed(page), **data, "open_ends": "moments"},
+    )
+
+    assert response.status_code == 200
+    assert agenda(session) == []
+
+
+def confirm_with(client, session, data):
+    data = {"mode": "add", **data}
+    page = client.post(paste_url(session), {"_preview": "1", **data})
+    return client.post(paste_url(session), {"_confirm": "1", "previewed": previewed(page), **data})
+
+
+def test_pasting_twice_in_add_mode_shows_the_duplicates_and_adds_nothing(organiser_client, session):
+    text = START_ONLY + "\n12:50-13:00 Closing remarks"
+    confirm_with(organiser_client, session, {"text": text, "open_ends": "next"})
+    before = agenda(session)
+
+    response = preview(organiser_client, session, text)
+
+    assert "already on the agenda" in response.text
+    assert "there is nothing to add" in response.text
+    assert 'name="add_duplicates"' in response.text
+    assert 'name="_confirm"' not in response.text
+    assert agenda(session) == before
+
+
+def test_duplicates_are_left_out_and_new_items_added(session):
+    AgendaSlotFactory(session=session, start=time(11, 30), end=time(11, 45), title="Welcome")
+
+    paste.agenda_paste(session=session, text="11:30-11:45 welcome\n11:45-12:00 Panel")
+
+    assert agenda(session) == [
+        (time(11, 30), time(11, 45), "Welcome"),
+        (time(11, 45), time(12, 0), "Panel"),
+    ]
+
+
+def test_duplicates_confirmed_are_added_again(session):
+    AgendaSlotFactory(session=session, start=time(11, 30), end=None, title="Doors open")
+
+    paste.agenda_paste(session=session, text="11:30 Doors open", add_duplicates=True)
+
+    assert agenda(session) == [(time(11, 30), None, "Doors open")] * 2
+
+
+def test_confirmed_paste_links_people_and_sets_kinds(organiser_client, session, people):
+    response = confirm(organiser_client, session, SEED_BLOCK)
+
+    assert response.status_code == 302
+    panel = session.slots.get(start=time(11, 45))
+    assert panel.title == "In-conversation between speakers"
+    assert list(panel.moderators.order_by("name")) == [people["joyce"], people["patryk"]]
+    assert [s.kind for s in session.slots.all()] == [
+        "other",
+        "opening",
+        "discussion",
+        "qa",
+        "closing",
+    ]
+
+
+def test_seed_block_with_its_six_people_gives_the_demo_panel(session):
+    for name in ("Joyce Hakmeh", "Patryk Pawlak", "Alexander Seger", "Ian Tennant"):
+        SpeakerFactory(name=name)
+    SpeakerFactory(name="John Brandolino")
+    SpeakerFactory(name="Nnenna Ifeanyi-Ajufo")
+
+    paste.agenda_paste(session=session, text=SEED_BLOCK)
+
+    panel = session.slots.get(start=time(11, 45))
+    assert (panel.title, panel.kind) == ("In-conversation between speakers", "discussion")
+    assert sorted(p.name for p in panel.moderators.all()) == ["Joyce Hakmeh", "Patryk Pawlak"]
+    assert sorted(p.name for p in panel.speakers.all()) == [
+        "Alexander Seger",
+        "Ian Tennant",
+        "John Brandolino",
+        "Nnenna Ifeanyi-Ajufo",
+    ]
+    assert panel.description == PANEL_DESCRIPTION
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("11:45 Keynote speaker: Dr John Brandolino", "Keynote speaker"),
+        ("11:45 With John Brandolino", "With John Brandolino"),
+    ],
+)
+def test_a_title_that_was_only_names_keeps_its_label_or_the_names(session, people, line, title):
+    [slot] = paste.agenda_paste_preview(session=session, text=line).slots
+
+    assert slot.title == title
+    assert slot.speakers == [people["john"]]
+
+
+def test_people_named_among_other_words_of_a_line_are_linked_and_the_line_kept(session, people):
+    text = "11:45-12:20 Panel\nModerator: Dr. Joyce Hakmeh, Chatham House"
+
+    [slot] = paste.agenda_paste_preview(session=session, text=text).slots
+
+    assert slot.moderators == [people["joyce"]]
+    assert slot.description == "Moderator: Dr. Joyce Hakmeh, Chatham House"
+    assert [person.written.name for person in slot.unknown] == ["Chatham House"]
+
+
+def test_remarks_by_a_person_put_them_on_stage(session, people):
+    [slot] = paste.agenda_paste_preview(
+        session=session, text="11:30-11:45 Opening remarks by John Brandolino"
+    ).slots
+
+    assert (slot.title, slot.speakers) == ("Opening remarks", [people["john"]])

@@ -163,3 +163,30 @@ def test_paste_records_who_added_each_slot(organiser_client, organiser, session)
     assert response.status_code == 302
     for title in ("Q&A", "Closing remarks"):
         assert latest_user(session.slots.get(title=title).history) == organiser
+
+
+def test_paste_links_matched_people_and_records_them_in_each_slots_history(
+    organiser_client, organiser, session
+):
+    text = (
+        "12:20-12:50 Q&A with JOHN BRANDOLINO (UNODC) and Ann Other (ACME)\n"
+        "12:50-13:00 Closing remarks. Chair: Dr Joyce Hakmeh"
+    )
+
+    response = confirm_tool(
+        organiser_client, tool_url(session, "paste_agenda"), {"text": text, "mode": "add"}
+    )
+
+    assert response.status_code == 302
+    qa = session.slots.get(start=time(12, 20))
+    closing = session.slots.get(start=time(12, 50))
+    assert (qa.title, qa.kind) == ("Q&A with Ann Other (ACME)", "qa")
+    assert [p.name for p in qa.speakers.all()] == ["John Brandolino"]
+    assert (closing.title, closing.kind) == ("Closing remarks", "closing")
+    assert [p.name for p in closing.moderators.all()] == ["Joyce Hakmeh"]
+    # The newest history record of each slot holds its people and names the organiser.
+    for slot, relation in ((qa, "speakers"), (closing, "moderators")):
+        record = slot.history.latest("history_date")
+        assert record.history_user == organiser
+        linked = [link.speaker.name for link in getattr(record, relation).all()]
+        assert linked == [p.name for p in getattr(slot, relation).all()]
