@@ -14,6 +14,7 @@ from common.formatting import and_join
 from speakers.models import Speaker
 
 from ..core import rules
+from ..core.role import session_people_add_from_slots
 from ..models import AgendaSlot, Session
 from . import paste_parser
 from .pages import two_step_view
@@ -290,7 +291,8 @@ def agenda_paste(*, session, text, replace=False, open_ends="", add_duplicates=F
     All or nothing: raises ValidationError with every reason (lines to check,
     ends to choose, overlaps, slots outside the session) and creates nothing.
     Each slot gets its kind and the people its title named who are in the
-    database. Returns the new slots.
+    database; those not yet among the session's people join them as speakers.
+    Returns the new slots.
     """
     session = Session.objects.select_for_update().get(pk=session.pk)
     plan = agenda_paste_preview(
@@ -323,6 +325,9 @@ def agenda_paste(*, session, text, replace=False, open_ends="", add_duplicates=F
         if planned.speakers:
             slot.speakers.add(*planned.speakers)
         created.append(slot)
+    # As when an organiser picks them in a slot's box: whoever the paste put on
+    # stage from outside the session joins its people, so its page lists them.
+    session_people_add_from_slots(session=session)
     return created
 
 

@@ -575,6 +575,18 @@ def test_seed_block_links_its_moderators_and_takes_their_names_out_of_the_title(
     assert [slot.kind for slot in plan.slots] == ["other", "opening", "discussion", "qa", "closing"]
 
 
+def test_people_a_paste_puts_on_stage_join_the_sessions_people(session, people):
+    # As when an organiser picks them in a slot's box: the session page lists them.
+    paste.agenda_paste(
+        session=session, text="11:45-12:20 Panel moderated by Joyce Hakmeh with John Brandolino"
+    )
+
+    assert {(role.speaker, role.role) for role in session.roles.all()} == {
+        (people["joyce"], "speaker"),
+        (people["john"], "speaker"),
+    }
+
+
 def test_unknown_names_stay_in_the_title_and_are_shown(organiser_client, session, people):
     text = "11:45-12:20 Panel with John Brandolino (UNODC) and Ian Tennant (GI-TOC)"
 
