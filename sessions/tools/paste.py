@@ -16,7 +16,7 @@ from speakers.models import Speaker
 from ..core import rules
 from ..core.role import session_people_add_from_slots
 from ..models import AgendaSlot, Session
-from . import paste_parser
+from . import paste_parser, paste_words
 from .pages import two_step_view
 from .two_step import TwoStepForm
 
@@ -25,8 +25,8 @@ from .two_step import TwoStepForm
 class PastedPerson:
     """A name written in a pasted title, and the person in the database it names."""
 
-    written: paste_parser.WrittenName
-    link: paste_parser.Link  # the slot's moderators or speakers
+    written: paste_words.WrittenName
+    link: paste_words.Link  # the slot's moderators or speakers
     speaker: Speaker | None  # None: nobody, or more than one person, has this name
     namesakes: int = 0  # how many people have this name, when more than one
 
@@ -49,11 +49,11 @@ class PlannedSlot:
 
     @property
     def moderators(self):
-        return self.linked(paste_parser.Link.MODERATORS)
+        return self.linked(paste_words.Link.MODERATORS)
 
     @property
     def speakers(self):
-        return self.linked(paste_parser.Link.SPEAKERS)
+        return self.linked(paste_words.Link.SPEAKERS)
 
     @property
     def unknown(self):
@@ -211,14 +211,14 @@ def _same_title(title):
 
 def _people_by_name(names):
     """{name_key: [speakers]} for the people the names may be; one query, or none."""
-    wanted = {paste_parser.name_key(name) for name in names}
+    wanted = {paste_words.name_key(name) for name in names}
     if not wanted:
         return {}
     found = {}
     for speaker in Speaker.objects.only("pk", "name", "honorific", "slug"):
         keys = {
-            paste_parser.name_key(speaker.name),
-            paste_parser.name_key(f"{speaker.honorific} {speaker.name}"),
+            paste_words.name_key(speaker.name),
+            paste_words.name_key(f"{speaker.honorific} {speaker.name}"),
         }
         for key in keys & wanted:
             found.setdefault(key, []).append(speaker)
@@ -232,7 +232,7 @@ def _without_linked_people(text, phrases, people):
     for phrase in reversed(phrases):  # from the last, so earlier offsets still hold
         known, unknown = [], []
         for written in phrase.names:
-            matches = people.get(paste_parser.name_key(written.name), [])
+            matches = people.get(paste_words.name_key(written.name), [])
             speaker = matches[0] if len(matches) == 1 else None
             namesakes = len(matches) if len(matches) > 1 else 0
             persons.append((phrase.start, PastedPerson(written, phrase.link, speaker, namesakes)))
@@ -281,7 +281,7 @@ def _tidy(title):
     title = " ".join(title.split())
     title = re.sub(r"\s+([,;:.)])", r"\1", title)
     title = re.sub(r"([,;:])(?=[,;:.])", "", title)
-    return title.strip(" ,;:" + paste_parser.DASHES).rstrip(".")
+    return title.strip(" ,;:" + paste_words.DASHES).rstrip(".")
 
 
 @transaction.atomic

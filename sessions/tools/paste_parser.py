@@ -29,15 +29,14 @@ It asks about
 - a span that ends before it starts, or ends when it starts;
 - a clock time that does not exist (`11:60`), a title too long for a slot.
 
-Besides times, the parser finds what the text says about people ("moderated by
-A and B", "Chair: A", "Speakers: A, B", "with A (Org)"), as written: matching
-them with people in the database is the paste service's job. And it guesses
-each slot's kind from its words ("Coffee break": a break).
+Besides times, the parser asks paste_words what the text says about people
+("moderated by A and B", "Chair: A", "Speakers: A, B", "with A (Org)"), as
+written (matching them with people in the database is the paste service's job),
+and each slot's kind from its words ("Coffee break": a break).
 """
 
 import enum
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import time
 
@@ -46,11 +45,22 @@ from django.core.exceptions import ValidationError
 from common.formatting import span
 from common.validators import validate_single_line
 
+from .paste_words import (
+    BOLD,
+    DASHES,
+    ITALIC,
+    Kind,
+    PeoplePhrase,
+    find_people,
+    kind_for,
+    people_in_cells,
+    people_line,
+    tidy_title,
+)
+
 TITLE_MAX_LENGTH = 200  # AgendaSlot.title; repeated so the parser needs no models
 
-# Hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus sign.
-DASHES = _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
-_DASH_CLASS = re.escape(_DASHES)  # for use inside [...] in a pattern
+_DASH_CLASS = re.escape(DASHES)  # for use inside [...] in a pattern
 _BULLET = re.compile(rf"^(?:(?:[{_DASH_CLASS}*•·▪◦‣>]|#+(?=\s))\s*)+")
 # "1.", "2)", "a)", "(b)", "iv." before a time: a numbered or lettered list.
 _ENUMERATOR = re.compile(
@@ -60,9 +70,6 @@ _LIST_NUMBER_CELL = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]$", re.IGNO
 # Before a title: "1.", "2)", "a)", "(b)" (not "A." nor "i.", which start names and words).
 _LIST_NUMBER = re.compile(r"^(?:\d{1,2}[.)]|\(?[a-z]\))\s+", re.IGNORECASE)
 _LEAD_WORD = re.compile(r"^(?:from|between|at)\s+(?=\d)", re.IGNORECASE)
-_BOLD = re.compile(r"\*\*|__")
-# *italic* and _italic_: a marker at the edge of a word, never inside one (snake_case).
-_ITALIC = re.compile(r"(?<![\w*])[*_](?=[^\s*_])|(?<=[^\s*_])[*_](?![\w*])")
 
 # Invisible characters that copying from web pages and documents leaves behind.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u2060\u00ad\u200e\u200f"))
@@ -128,8 +135,6 @@ _END_AFTER_TITLE = re.compile(
     r"(?P<end>(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:\s*[ap]\.?m\b\.?)?)\s*\)?$",
     re.IGNORECASE,
 )
-_TITLE_LEAD = f" \t:|,.;*{_DASHES}"
-_TITLE_TAIL = f" \t:|,;*{_DASHES}"
 
 
 class Status(enum.StrEnum):
@@ -138,258 +143,6 @@ class Status(enum.StrEnum):
     DESCRIPTION = "description"
     IGNORED = "ignored"
     CHECK = "check"  # please check: not read for sure, nothing is created from it
-
-
-class Kind(enum.StrEnum):
-    """AgendaSlot.Kind's values, repeated so the parser needs no models (a test checks)."""
-
-    OPENING = "opening"
-    DISCUSSION = "discussion"
-    QA = "qa"
-    BREAK = "break"
-    CLOSING = "closing"
-    OTHER = "other"
-
-
-# Words that tell a slot's kind; the one that comes first in the title wins.
-_KIND_WORDS = [
-    (Kind.OPENING, r"registration|welcome|welcoming|opening|doors open|arrival"),
-    (Kind.BREAK, r"break|coffee|lunch|tea|refreshments|networking reception"),
-    (Kind.QA, r"q\s?&\s?a|q\s+and\s+a|questions and answers|questions from the (?:floor|audience)"),
-    (Kind.CLOSING, r"closing|close of the|concluding|wrap[- ]up|farewell"),
-    (Kind.DISCUSSION, r"panel|discussion|in-conversation|conversation|debate|roundtable|dialogue"),
-]
-_KIND = re.compile(
-    "|".join(rf"(?P<{kind.value}>\b(?:{words})\b)" for kind, words in _KIND_WORDS),
-    re.IGNORECASE,
-)
-
-
-def kind_for(title):
-    """The kind that the title's words say, or OTHER."""
-    match = _KIND.search(title)
-    return Kind(match.lastgroup) if match else Kind.OTHER
-
-
-# People. Honorifics are left out when names are compared ("Dr Patryk Pawlak" is
-# "Patryk Pawlak"), as are case and accents.
-HONORIFICS = (
-    "the rt hon",
-    "the right honourable",
-    "rt hon",
-    "the hon",
-    "hon",
-    "h.e.",
-    "dr",
-    "prof",
-    "professor",
-    "mr",
-    "mrs",
-    "ms",
-    "mx",
-    "sir",
-    "dame",
-    "ambassador",
-    "amb",
-    "judge",
-)
-_HONORIFIC = re.compile(
-    r"^(?:(?:"
-    + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in HONORIFICS)
-    + r")\.?(?:\s+|$))+",
-    re.IGNORECASE,
-)
-
-
-def name_key(name):
-    """A name as it is compared: no honorific, case, accents, dots or extra spaces."""
-    text = unicodedata.normalize("NFKD", " ".join(name.split()))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    text = _HONORIFIC.sub("", text.casefold().strip())
-    return " ".join(text.replace(".", " ").split())
-
-
-class Link(enum.StrEnum):
-    """Which of a slot's people a phrase names. (A chair role would be a third.)"""
-
-    MODERATORS = "moderators"
-    SPEAKERS = "speakers"
-
-
-# What introduces names; "with" only before names that look like names.
-_PEOPLE_LEAD = re.compile(
-    r"""
-    (?P<moderators>\b(?:moderated|chaired|facilitated|hosted)\s+by\s+
-      |\b(?:co-?)?(?:chairs?|moderators?|facilitators?|hosts?)\s*:\s*)
-    |(?P<speakers>\b(?:speakers?|panell?ists?|presenters?|keynote\s+speakers?)\s*:\s*
-      |\b(?:presented|delivered)\s+by\s+
-      |\bwith\s+|\bby\s+)
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-_NAME_PARTICLES = frozenset(
-    "de da das do dos van von der den del della di du la le al el bin ibn ter ten y".split()  # noqa: SIM905
-)
-_NAME_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*&\s*|\s*;\s*)")
-_NAME_WORD = re.compile(r"[ \t]*([^\W\d_][\w'’\-]*\.?)")
-_ORGANISATION = re.compile(r"\s*\((?P<organisation>[^()]{1,100})\)")
-
-
-@dataclass(frozen=True)
-class WrittenName:
-    text: str  # as written, with its honorific and organisation: "Dr Jane Roe (UNODC)"
-    name: str  # "Dr Jane Roe"
-    organisation: str  # "UNODC", or ""
-
-
-@dataclass(frozen=True)
-class PeoplePhrase:
-    """Words of a title that name people: title[start:end] is "moderated by A and B"."""
-
-    start: int
-    end: int
-    lead: str  # "moderated by "
-    link: Link
-    names: tuple[WrittenName, ...]
-    keep: bool = False  # the words stay in the text even when the names are linked
-
-
-def _looks_like_a_name(words):
-    capitals = [w for w in words if w.casefold() not in _NAME_PARTICLES]
-    return (
-        len(capitals) >= 2
-        and all(w[0].isupper() for w in capitals)
-        and words[0][0].isupper()
-        and words[-1][0].isupper()
-    )
-
-
-def _read_name(text, position):
-    """(WrittenName, end) for a name at `position`, or None."""
-    honorific = _HONORIFIC.match(text[position:])
-    cursor = position + (honorific.end() if honorific else 0)
-    words = []  # (word, where it ends)
-    while len(words) < 6:
-        match = _NAME_WORD.match(text, cursor)
-        if match is None:
-            break
-        bare = match[1].rstrip(".")
-        if not (bare[:1].isupper() or bare.casefold() in _NAME_PARTICLES):
-            break
-        # An initial keeps its dot ("J. Roe"); a sentence's full stop is not the name's.
-        end = match.start(1) + len(bare) + (1 if len(bare) == 1 and match[1] != bare else 0)
-        words.append((bare, end))
-        cursor = end
-    while words and words[-1][0].casefold() in _NAME_PARTICLES:
-        words.pop()
-    if not _looks_like_a_name([word for word, _ in words]):
-        return None
-    end = words[-1][1]
-    name = text[position:end].strip()
-    organisation = ""
-    bracket = _ORGANISATION.match(text, end)
-    if bracket:
-        organisation = bracket["organisation"].strip()
-        end = bracket.end()
-    return WrittenName(text[position:end].strip(), name, organisation), end
-
-
-def find_people(title):
-    """Every phrase of the title that names people, in order."""
-    phrases, position = [], 0
-    while match := _PEOPLE_LEAD.search(title, position):
-        names, end = [], match.end()
-        read = _read_name(title, end)
-        while read is not None:
-            name, end = read
-            names.append(name)
-            separator = _NAME_SEPARATOR.match(title, end)
-            if separator is None or separator.end() == end:
-                break
-            read = _read_name(title, separator.end())
-        if names:
-            link = Link.MODERATORS if match["moderators"] else Link.SPEAKERS
-            phrases.append(PeoplePhrase(match.start(), end, match.group(), link, tuple(names)))
-            position = end
-        else:
-            position = match.end()
-    return phrases
-
-
-def _names_only(text, position=0):
-    """The names that make up the whole of text[position:], or None."""
-    names, end = [], position
-    read = _read_name(text, position)
-    while read is not None:
-        name, end = read
-        names.append(name)
-        separator = _NAME_SEPARATOR.match(text, end)
-        if separator is None or separator.end() == end:
-            break
-        read = _read_name(text, separator.end())
-    if not names or text[end:].strip(" .;,"):
-        return None
-    return tuple(names)
-
-
-def _people_in_cells(line):
-    """A row's cell after the title that holds only names: who is on stage."""
-    phrases = []
-    for cell in line.cells[1:]:
-        names = _names_only(cell)
-        where = line.title.find(f" – {cell}")
-        if names and where >= 0:
-            phrases.append(PeoplePhrase(where, where + 3 + len(cell), " – ", Link.SPEAKERS, names))
-    return phrases
-
-
-_PEOPLE_LABEL = re.compile(
-    r"""^(?:
-      (?P<moderators>(?:co-?)?(?:chairs?|moderators?|facilitators?|hosts?)\s*:\s*
-        |(?:moderated|chaired|facilitated|hosted)\s+by\s+)
-      |(?P<speakers>(?:speakers?|panell?ists?|presenters?|keynote\s+speakers?)\s*:\s*
-        |(?:presented|delivered)\s+by\s+|with\s+)
-    )""",
-    re.VERBOSE | re.IGNORECASE,
-)
-
-
-def _people_line(paragraph):
-    """The phrase of a description line that only names people ("Chair: A"), or of
-    one that announces what a person brings ("John Brandolino (UNODC) will ..."):
-    None for other lines."""
-    text = _title(paragraph)
-    label = _PEOPLE_LABEL.match(text)
-    if label is None:
-        read = _read_name(text, 0)
-        if read is None:
-            return None
-        name, end = read
-        if not name.organisation or not re.match(r"\s+(?:will|is|to)\b", text[end:]):
-            return None
-        return PeoplePhrase(0, end, "", Link.SPEAKERS, (name,), keep=True)
-    link = Link.MODERATORS if label["moderators"] else Link.SPEAKERS
-    names = _names_only(text, label.end())
-    if names is not None:
-        return PeoplePhrase(0, len(text), label.group(), link, names)
-    # Names among other words ("Moderator: Dr John Smith, University of Oxford"):
-    # linked, and the line stays as written.
-    names = _names_in(text, label.end())
-    return PeoplePhrase(0, len(text), label.group(), link, names, keep=True) if names else None
-
-
-def _names_in(text, position):
-    """Every name in text[position:], wherever it stands among other words."""
-    names = []
-    while position < len(text):
-        read = _read_name(text, position)
-        if read is not None:
-            name, position = read
-            names.append(name)
-            continue
-        word = re.compile(r"\S*\s*").match(text, position)
-        position = word.end() if word.end() > position else position + 1
-    return tuple(names)
 
 
 @dataclass
@@ -498,7 +251,7 @@ def parse(text):
             line.status = Status.IGNORED
             line.reasons.append("no time, and no slot above it to describe")
         elif owner.status == Status.SLOT and not owner.title and not owner.trailing:
-            owner.title = _title(line.text)
+            owner.title = tidy_title(line.text)
             _check_title(owner)
             line.status, line.owner = Status.TITLE, owner
         else:
@@ -516,25 +269,17 @@ def parse(text):
             description="\n\n".join(descriptions[line.number]),
             line=line.number,
             kind=kind_for(line.title),
-            people=tuple(find_people(line.title) + _people_in_cells(line)),
+            people=tuple(find_people(line.title) + people_in_cells(line)),
             description_people=tuple(
                 (index, phrase)
                 for index, paragraph in enumerate(descriptions[line.number])
-                if (phrase := _people_line(paragraph)) is not None
+                if (phrase := people_line(paragraph)) is not None
             ),
         )
         for line in lines
         if line.status == Status.SLOT
     ]
     return Parsed(lines=lines, slots=slots)
-
-
-def _title(text):
-    """A title as it will be stored: no bold or italic markers, one line, no separators
-    left at either end."""
-    text = _ITALIC.sub("", _BOLD.sub("", text))
-    text = " ".join(text.split())  # tabs, repeated spaces: a title is one line
-    return text.lstrip(_TITLE_LEAD).rstrip(_TITLE_TAIL)
 
 
 def _flag(line, reason):
@@ -558,7 +303,7 @@ def _check_title(line):
 
 def _lead(text):
     """The line without what may stand before its time: bullets, bold, a list's number."""
-    text = _BOLD.sub("", _BULLET.sub("", _BOLD.sub("", text).strip())).strip()
+    text = BOLD.sub("", _BULLET.sub("", BOLD.sub("", text).strip())).strip()
     text = _ENUMERATOR.sub("", text)
     return _LEAD_WORD.sub("", text).lstrip("(")
 
@@ -573,7 +318,7 @@ def _read_timed_line(number, stripped):
     match = _TIMED_LINE.match(_lead(stripped))
     trailing = False
     if match is None:
-        unmarked = _BULLET.sub("", _ITALIC.sub("", _BOLD.sub("", stripped))).strip()
+        unmarked = _BULLET.sub("", ITALIC.sub("", BOLD.sub("", stripped))).strip()
         match = _TRAILING_TIME.match(_LIST_NUMBER.sub("", unmarked))
         trailing = match is not None and _trailing_time_is_a_time(match)
         if not trailing:
@@ -582,7 +327,7 @@ def _read_timed_line(number, stripped):
         start, end, reasons = _read_span(match.groupdict(), alone=True)
     except _NotATime:
         return None
-    line = PastedLine(number, stripped, Status.SLOT, start, end, _title(match["rest"]))
+    line = PastedLine(number, stripped, Status.SLOT, start, end, tidy_title(match["rest"]))
     line.form = "after" if trailing else "first"
     late_end = _END_AFTER_TITLE.search(line.title) if end is None and not trailing else None
     if late_end and not reasons:
@@ -618,9 +363,9 @@ def _read_cells(number, stripped):
     if not times:
         return None
     given = [(m, "start") for m in times] + [(m, "end") for m in times if m["end_hour"]]
-    texts = [_LIST_NUMBER.sub("", _BULLET.sub("", _BOLD.sub("", text)).strip()) for text in texts]
-    title = _title(" – ".join(texts))
-    cells = [_title(text) for text in texts]
+    texts = [_LIST_NUMBER.sub("", _BULLET.sub("", BOLD.sub("", text)).strip()) for text in texts]
+    title = tidy_title(" – ".join(texts))
+    cells = [tidy_title(text) for text in texts]
     line = PastedLine(number, stripped, Status.SLOT, title=title, form="cells", cells=cells)
     if len(given) > 2:
         _flag(line, f"the row has {len(given)} times; a slot has a start and an end")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from sessions.models import AgendaSlot
-from sessions.tools import paste, paste_parser
+from sessions.tools import paste, paste_parser, paste_words
 from sessions.tools.paste_parser import Status
 from tests.factories import AgendaSlotFactory, SessionFactory, SpeakerFactory
 from tests.helpers import previewed
@@ -502,7 +502,7 @@ def test_kinds_are_read_from_the_words_of_the_title(title, kind):
 
 
 def test_the_parser_kinds_are_the_slot_kinds():
-    assert {kind.value for kind in paste_parser.Kind} == set(AgendaSlot.Kind.values)
+    assert {kind.value for kind in paste_words.Kind} == set(AgendaSlot.Kind.values)
 
 
 @pytest.mark.parametrize(
@@ -523,7 +523,7 @@ def test_the_parser_kinds_are_the_slot_kinds():
     ],
 )
 def test_people_phrases_are_found_in_titles(title, link, names):
-    [phrase] = paste_parser.find_people(title)
+    [phrase] = paste_words.find_people(title)
 
     assert phrase.link == link
     assert [(n.name, n.organisation) for n in phrase.names] == names
@@ -531,7 +531,7 @@ def test_people_phrases_are_found_in_titles(title, link, names):
 
 @pytest.mark.parametrize("title", ["Lunch with a view", "Meeting with civil society", "Q&A"])
 def test_words_after_with_that_are_not_names_name_nobody(title):
-    assert paste_parser.find_people(title) == []
+    assert paste_words.find_people(title) == []
 
 
 @pytest.mark.parametrize(
@@ -546,7 +546,7 @@ def test_words_after_with_that_are_not_names_name_nobody(title):
     ],
 )
 def test_names_are_compared_without_honorifics_case_or_accents(written, stored):
-    assert paste_parser.name_key(written) == paste_parser.name_key(stored)
+    assert paste_words.name_key(written) == paste_words.name_key(stored)
 
 
 # The service: people, ends, duplicates.
