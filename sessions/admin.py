@@ -13,7 +13,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_guards import AdminGuardsMixin
 
-from .admin_forms import AgendaSlotFormSet, SessionAdminForm
+from .admin_forms import SessionAdminForm
+from .admin_slots import (
+    PEOPLE_FIELDS,
+    ClockField,
+    ClockInput,
+    PeopleAutocomplete,
+    SlotEditorFormSet,
+)
 from .backup.admin import EventBackupMixin
 from .models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole
 from .tools.admin import OrganiserToolsMixin
@@ -39,7 +46,7 @@ class EventAdmin(EventBackupMixin, AdminGuardsMixin, SimpleHistoryAdmin):
 
 class AgendaSlotInline(AdminGuardsMixin, admin.TabularInline):
     model = AgendaSlot
-    formset = AgendaSlotFormSet
+    formset = SlotEditorFormSet
     fields = [
         "start",
         "end",
@@ -60,7 +67,24 @@ class AgendaSlotInline(AdminGuardsMixin, admin.TabularInline):
         AgendaSlot._meta.get_field("description").__class__: {
             "widget": forms.Textarea(attrs={"rows": 2, "cols": 30})
         },
+        # HH:MM, typed and shown without seconds or the admin's clock pop-up.
+        AgendaSlot._meta.get_field("start").__class__: {
+            "form_class": ClockField,
+            "widget": ClockInput,
+        },
     }
+
+    def get_queryset(self, request):
+        # Every row's people in two queries, not two a row (see admin_slots.py).
+        return super().get_queryset(request).prefetch_related(*PEOPLE_FIELDS)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                PeopleAutocomplete(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class SessionRoleInline(AdminGuardsMixin, admin.TabularInline):
@@ -98,6 +122,13 @@ class SessionAdmin(OrganiserToolsMixin, AdminGuardsMixin, SimpleHistoryAdmin):
     readonly_fields = ["status", "published_at", "sequence", "created_at", "updated_at"]
     actions = ["publish", "unpublish", "duplicate"]
     inlines = [AgendaSlotInline, SessionRoleInline]
+    # The session's start and end as HH:MM too, like its slots.
+    formfield_overrides = {
+        Session._meta.get_field("start_time").__class__: {
+            "form_class": ClockField,
+            "widget": ClockInput,
+        },
+    }
     fieldsets = [
         (None, {"fields": ["event", ("order", "label"), "title", "slug", "opened_version"]}),
         (

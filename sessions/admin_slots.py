@@ -1,0 +1,119 @@
+"""The compact slot editor on a session's change page: what keeps a long agenda
+one line a slot, and its page's queries independent of the number of slots.
+
+The inline itself (AgendaSlotInline) is in admin.py; this module holds its parts:
+the formset additions, the people boxes that name their choices without a query a
+row, and the HH:MM time fields.
+"""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils.functional import cached_property
+
+from .admin_forms import AgendaSlotFormSet
+
+PEOPLE_FIELDS = ("moderators", "speakers")
+CLOCK = "%H:%M"
+
+
+class ClockInput(forms.TimeInput):
+    """A wall-clock time typed and shown as HH:MM, never with seconds."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "size": 5,
+                "maxlength": 8,
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "placeholder": "HH:MM",
+                "class": "slot-clock",
+                **(attrs or {}),
+            },
+            format=CLOCK,
+        )
+
+
+class ClockField(forms.TimeField):
+    """HH:MM, also 9:05, 0905 or 905 as people type in a hurry; seconds are accepted
+    (an older form may send them) but never shown."""
+
+    widget = ClockInput
+    input_formats = [CLOCK, "%H:%M:%S", "%H%M", "%H.%M"]
+
+    def to_python(self, value):
+        value = value.strip() if isinstance(value, str) else value
+        if isinstance(value, str) and value.isdigit() and len(value) == 3:
+            value = "0" + value  # "905": 09:05
+        return super().to_python(value)
+
+    def strptime(self, value, format):
+        return datetime.strptime(value, format).time()
+
+
+class PeopleAutocomplete(AutocompleteSelectMultiple):
+    """The admin's autocomplete box for people, naming the chosen people from labels
+    its formset read once for all rows (`known`), instead of a query per row."""
+
+    known = None  # {str(pk): label}, shared by every row's copy of the widget
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        known = self.known
+        if known is None or any(pk not in known for pk in chosen):
+            return super().optgroups(name, value, attr)
+        options = [
+            self.create_option(name, pk, known[pk], set(chosen), index)
+            for index, pk in enumerate(chosen)
+        ]
+        return [(None, options, 0)]
+
+
+class SlotEditorFormSet(AgendaSlotFormSet):
+    """The slot rows, with the people of every row named from one query."""
+
+    @cached_property
+    def people_labels(self):
+        labels = {}
+        # The inline's queryset prefetches both relations: one query each for all rows.
+        for slot in self.get_queryset():
+            for field in PEOPLE_FIELDS:
+                for person in getattr(slot, field).all():
+                    labels[str(person.pk)] = self._label(field, person)
+        if self.is_bound:
+            # A form sent back with errors shows what was posted: name those too.
+            posted = {
+                value
+                for key in self.data
+                if key.startswith(f"{self.prefix}-") and key.endswith(PEOPLE_FIELDS)
+                for value in self.data.getlist(key)
+                if value.isdigit() and value not in labels
+            }
+            if posted:
+                field = self.form.base_fields["speakers"]
+                for person in field.queryset.filter(pk__in=posted):
+                    labels[str(person.pk)] = self._label("speakers", person)
+        return labels
+
+    def _label(self, field, person):
+        return self.form.base_fields[field].label_from_instance(person)
+
+    def _share_labels(self, form):
+        for field in PEOPLE_FIELDS:
+            if field in form.fields:
+                widget = form.fields[field].widget
+                widget = getattr(widget, "widget", widget)  # inside the "add" wrapper
+                if isinstance(widget, PeopleAutocomplete):
+                    widget.known = self.people_labels
+        return form
+
+    def _construct_form(self, i, **kwargs):
+        return self._share_labels(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self):
+        return self._share_labels(super().empty_form)

@@ -1,0 +1,75 @@
+"""The session's change page as an agenda editor: compact rows, long agendas,
+HH:MM times, durations and gaps."""
+
+from datetime import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sessions.models import AgendaSlot
+from tests.factories import AgendaSlotFactory, SessionFactory, SpeakerFactory, fill_agenda
+from tests.helpers import agenda_rows, change_form_data, change_url
+
+pytestmark = pytest.mark.django_db
+
+
+def long_session(count, people=()):
+    session = SessionFactory(start_time=time(0, 0), end_time=time(23, 59))
+    fill_agenda(session, count, people=people)
+    return session
+
+
+def page_queries(client, session):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(change_url(session))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_change_page_queries_do_not_grow_with_the_slots(
+    organiser_client, django_assert_num_queries
+):
+    people = SpeakerFactory.create_batch(3)
+    small = long_session(20, people)
+    large = long_session(100, people)
+    page_queries(organiser_client, small)  # the first request reads content types once
+    expected = page_queries(organiser_client, small)
+
+    with django_assert_num_queries(expected):
+        response = organiser_client.get(change_url(large))
+
+    assert response.status_code == 200
+    assert len(response.context["inline_admin_formsets"][0].formset.initial_forms) == 100
+
+
+def test_three_hundred_slot_session_saves_every_row(organiser_client):
+    people = SpeakerFactory.create_batch(2)
+    session = long_session(300, people)
+    rows = agenda_rows(session)
+    rows[-1]["title"] = "Closing remarks"
+    data = change_form_data(session, slots=rows)
+
+    response = organiser_client.post(change_url(session), data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert session.slots.count() == 300
+    assert session.slots.for_agenda().last().title == "Closing remarks"
+    assert AgendaSlot.speakers.through.objects.filter(agendaslot__session=session).count() == 600
+
+
+def test_slot_times_are_shown_and_typed_as_hours_and_minutes(organiser_client):
+    session = SessionFactory(start_time=time(8, 0), end_time=time(12, 0))
+    AgendaSlotFactory(session=session, start=time(8, 0), end=time(8, 45), title="Welcome")
+
+    page = organiser_client.get(change_url(session))
+    data = change_form_data(
+        session, slots=[{"start": "8:00", "end": "0930", "title": "Welcome, longer"}]
+    )
+    saved = organiser_client.post(change_url(session), data)
+
+    assert 'name="slots-0-start" value="08:00"' in page.text
+    assert 'name="slots-0-end" value="08:45"' in page.text
+    assert "08:00:00" not in page.text
+    assert saved.status_code == 302
+    assert session.slots.get().end == time(9, 30)
