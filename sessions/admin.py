@@ -47,6 +47,9 @@ class EventAdmin(EventBackupMixin, AdminGuardsMixin, SimpleHistoryAdmin):
 class AgendaSlotInline(AdminGuardsMixin, admin.TabularInline):
     model = AgendaSlot
     formset = SlotEditorFormSet
+    # One line a slot, its notes behind a disclosure; lengths and gaps kept current
+    # as times are typed (admin_slots.py, static/js/slot-editor.js).
+    template = "admin/agenda/session/slot_inline.html"
     fields = [
         "start",
         "end",
@@ -73,6 +76,10 @@ class AgendaSlotInline(AdminGuardsMixin, admin.TabularInline):
             "widget": ClockInput,
         },
     }
+
+    class Media:
+        css = {"all": ["css/slot-editor.css"]}
+        js = ["js/slot-editor.js"]
 
     def get_queryset(self, request):
         # Every row's people in two queries, not two a row (see admin_slots.py).

@@ -6,15 +6,19 @@ the formset additions, the people boxes that name their choices without a query 
 row, and the HH:MM time fields.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils.functional import cached_property
 
+from common.formatting import clock, duration, shorten
+
 from .admin_forms import AgendaSlotFormSet
 
 PEOPLE_FIELDS = ("moderators", "speakers")
+# Behind each row's "Notes": the public description and the staff-only fields.
+NOTES_FIELDS = ("description", "cue", "tech_notes", "responsible")
 CLOCK = "%H:%M"
 
 
@@ -112,8 +116,56 @@ class SlotEditorFormSet(AgendaSlotFormSet):
         return form
 
     def _construct_form(self, i, **kwargs):
-        return self._share_labels(super()._construct_form(i, **kwargs))
+        form = self._share_labels(super()._construct_form(i, **kwargs))
+        form.notes_fields = [form[name] for name in NOTES_FIELDS if name in form.fields]
+        return form
+
+    @cached_property
+    def forms(self):
+        forms = super().forms
+        annotate_timing(forms)
+        return forms
 
     @property
     def empty_form(self):
         return self._share_labels(super().empty_form)
+
+
+def _clock_value(form, name):
+    """The row's time as typed (bound) or stored (unbound); None when unreadable."""
+    value = form[name].value()
+    try:
+        return ClockField(required=False).clean(value)
+    except forms.ValidationError:
+        return None
+
+
+def _minutes_between(earlier, later):
+    return datetime.combine(date.min, later) - datetime.combine(date.min, earlier)
+
+
+def annotate_timing(forms):
+    """Give each row its length, the gap (or overlap) after the row above, where a slot
+    added after it starts, and a short reminder of its notes, for the editor's
+    columns; static/js/slot-editor.js keeps them current as times are typed."""
+    previous_end = None
+    for form in forms:
+        start, end = _clock_value(form, "start"), _clock_value(form, "end")
+        form.slot_length = ""
+        form.slot_gap = ""
+        if start is not None and end is None:
+            form.slot_length = "moment"
+        elif start is not None and end is not None and end > start:
+            form.slot_length = duration(_minutes_between(start, end))
+        if start is not None and previous_end is not None:
+            if start > previous_end:
+                form.slot_gap = f"gap {duration(_minutes_between(previous_end, start))}"
+            elif start < previous_end:
+                form.slot_gap = f"overlap {duration(_minutes_between(start, previous_end))}"
+        if start is not None:
+            previous_end = max(previous_end or start, end or start)
+        form.slot_after = clock(end or start)
+        notes = [
+            str(form[name].value() or "").strip() for name in NOTES_FIELDS if name in form.fields
+        ]
+        form.slot_notes = shorten(" · ".join(n for n in notes if n), 40)

@@ -1,6 +1,7 @@
 """The session's change page as an agenda editor: compact rows, long agendas,
 HH:MM times, durations and gaps."""
 
+import re
 from datetime import time
 
 import pytest
@@ -73,3 +74,75 @@ def test_slot_times_are_shown_and_typed_as_hours_and_minutes(organiser_client):
     assert "08:00:00" not in page.text
     assert saved.status_code == 302
     assert session.slots.get().end == time(9, 30)
+
+
+def slot_rows(response):
+    """Each slot's row of the editor, as HTML, keyed by its form prefix."""
+    return dict(
+        re.findall(
+            r'<tr class="[^"]*form-row[^"]*"\s+id="(slots-\d+)">(.*?)</tr>', response.text, re.S
+        )
+    )
+
+
+def test_each_slot_is_one_row_with_its_notes_one_click_away(organiser_client):
+    session = SessionFactory(start_time=time(11, 30), end_time=time(13, 0))
+    AgendaSlotFactory(
+        session=session,
+        start=time(11, 30),
+        end=time(11, 45),
+        title="Welcome",
+        description="Opening words.",
+        cue="Lights down",
+        tech_notes="Two microphones",
+        responsible="Sam",
+    )
+
+    response = organiser_client.get(change_url(session))
+
+    row = slot_rows(response)["slots-0"]
+    for field in ("start", "end", "title", "kind", "moderators", "speakers"):
+        assert f'name="slots-0-{field}"' in row
+    more = re.search(r"<details class=\"slot-more\">(.*?)</details>", row, re.S).group(1)
+    for field in ("description", "cue", "tech_notes", "responsible"):
+        assert f'name="slots-0-{field}"' in more
+    assert "Opening words." in more
+    assert re.search(r"<summary[^>]*>.*Notes.*</summary>", more, re.S)
+
+
+def test_rows_show_each_slots_length_and_the_gap_before_it(organiser_client):
+    session = SessionFactory(start_time=time(11, 30), end_time=time(13, 0))
+    AgendaSlotFactory(session=session, start=time(11, 30), end=None, title="Start")
+    AgendaSlotFactory(session=session, start=time(11, 30), end=time(11, 45), title="Welcome")
+    AgendaSlotFactory(session=session, start=time(11, 50), end=time(12, 50), title="Panel")
+
+    response = organiser_client.get(change_url(session))
+
+    rows = slot_rows(response)
+    timing = {
+        prefix: " ".join(
+            re.sub(
+                r"<[^>]+>",
+                " ",
+                re.search(r'<td class="slot-timing">(.*?)</td>', html, re.S).group(1),
+            ).split()
+        )
+        for prefix, html in rows.items()
+    }
+    assert timing["slots-0"] == "moment"
+    assert timing["slots-1"] == "15 min"
+    assert timing["slots-2"] == "1 h gap 5 min"
+    assert 'data-after="11:45"' in rows["slots-1"]
+    assert "Add a slot after" in rows["slots-1"]
+
+
+def test_the_editor_script_is_a_static_file_under_the_strict_policy(organiser_client):
+    session = SessionFactory()
+
+    response = organiser_client.get(change_url(session))
+
+    assert re.search(r'<script src="/static/js/slot-editor\.js"', response.text)
+    assert 'href="/static/css/slot-editor.css"' in response.text
+    assert " style=" not in re.search(r'id="slots-group".*?</fieldset>', response.text, re.S).group(
+        0
+    )
