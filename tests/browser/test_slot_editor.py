@@ -121,7 +121,10 @@ def test_three_hundred_slot_session_saves_in_the_browser(editor):
     session = SessionFactory(start_time=time(0, 0), end_time=time(23, 59))
     fill_agenda(session, 300)
 
+    # 300 rows and 600 people boxes: allow for a slow shared machine.
+    editor.set_default_timeout(60_000)
     editor.goto(change_url(session))
+    expect(editor.locator("#slots-group tr.has_original")).to_have_count(300)
     editor.locator("#id_slots-299-title").fill("The last item, renamed")
     editor.get_by_role("button", name="Save and continue editing").click()
 
