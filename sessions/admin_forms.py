@@ -4,9 +4,10 @@ the version the form was opened at, so a stale save is refused."""
 from django import forms
 from django.forms.models import BaseInlineFormSet
 
+from .admin_time_zone import TimeZoneField
 from .core import rules
 from .core.conflicts import session_edit_conflict
-from .models import Session, time_zone_choices
+from .models import Session
 
 
 class AgendaSlotFormSet(BaseInlineFormSet):
@@ -49,7 +50,7 @@ class AgendaSlotFormSet(BaseInlineFormSet):
 
 
 class SessionAdminForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=time_zone_choices, required=False)
+    time_zone = TimeZoneField()
     # The version of the session this form was opened at: a save is refused when
     # someone else saved the session (or its agenda) in between.
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -62,6 +63,13 @@ class SessionAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A new session chooses its zone or "To be confirmed"; one stored without a
+        # zone shows "To be confirmed" and may keep it.
+        zone = self.fields["time_zone"]
+        still_open = bool(self.instance.pk) and not self.instance.time_zone
+        zone.require_choice = not still_open
+        zone.widget.empty_is_confirmed = still_open
+        zone.widget.first = Session.objects.most_used_zones()
         if self.instance.pk:
             self.fields["opened_version"].required = True
             # From the stored row: the history view's "revert" form shows an old copy.

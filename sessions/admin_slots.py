@@ -9,9 +9,9 @@ row, and the HH:MM time fields.
 from datetime import date, datetime
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils.functional import cached_property
 
+from common.admin_guards import AutocompleteSelectMultiple
 from common.formatting import clock, duration, shorten
 
 from .admin_forms import AgendaSlotFormSet
@@ -60,8 +60,10 @@ class ClockField(forms.TimeField):
 
 
 class PeopleAutocomplete(AutocompleteSelectMultiple):
-    """The admin's autocomplete box for people, naming the chosen people from labels
-    its formset read once for all rows (`known`), instead of a query per row."""
+    """The admin's autocomplete box for people (with the project's guard against
+    unreadable ids), naming the chosen people from labels its formset read once for
+    all rows (`known`), instead of a query per row. A person not among them (chosen
+    in a form sent back with errors) is looked up as Django does."""
 
     known = None  # {str(pk): label}, shared by every row's copy of the widget
 
@@ -88,19 +90,6 @@ class SlotEditorFormSet(AgendaSlotFormSet):
             for field in PEOPLE_FIELDS:
                 for person in getattr(slot, field).all():
                     labels[str(person.pk)] = self._label(field, person)
-        if self.is_bound:
-            # A form sent back with errors shows what was posted: name those too.
-            posted = {
-                value
-                for key in self.data
-                if key.startswith(f"{self.prefix}-") and key.endswith(PEOPLE_FIELDS)
-                for value in self.data.getlist(key)
-                if value.isdigit() and value not in labels
-            }
-            if posted:
-                field = self.form.base_fields["speakers"]
-                for person in field.queryset.filter(pk__in=posted):
-                    labels[str(person.pk)] = self._label("speakers", person)
         return labels
 
     def _label(self, field, person):

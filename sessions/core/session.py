@@ -110,6 +110,15 @@ class SessionQuerySet(models.QuerySet):
             | models.Q(slots__moderators=speaker)
         ).distinct()
 
+    def most_used_zones(self, limit=6):
+        """The time zones these sessions use most, most used first: one query."""
+        return list(
+            self.exclude(time_zone="")
+            .values_list("time_zone", flat=True)
+            .annotate(uses=models.Count("pk"))
+            .order_by("-uses", "time_zone")[:limit]
+        )
+
     def people(self):
         """Everyone who appears in these sessions."""
         return Speaker.objects.filter(
