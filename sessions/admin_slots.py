@@ -106,6 +106,7 @@ class SlotEditorFormSet(AgendaSlotFormSet):
 
     def _construct_form(self, i, **kwargs):
         form = self._share_labels(super()._construct_form(i, **kwargs))
+        _name_by_column(form)
         form.notes_fields = [form[name] for name in NOTES_FIELDS if name in form.fields]
         return form
 
@@ -117,7 +118,18 @@ class SlotEditorFormSet(AgendaSlotFormSet):
 
     @property
     def empty_form(self):
-        return self._share_labels(super().empty_form)
+        form = _name_by_column(self._share_labels(super().empty_form))
+        form.notes_fields = [form[name] for name in NOTES_FIELDS if name in form.fields]
+        return form
+
+
+def _name_by_column(form):
+    """The row's boxes have no label of their own: each is named by its column's
+    heading (ids in slot_inline.html), as a screen reader announces a table cell."""
+    for name in ("start", "end", "title", "kind"):
+        if name in form.fields:
+            form.fields[name].widget.attrs["aria-labelledby"] = f"slots-col-{name}"
+    return form
 
 
 def _clock_value(form, name):

@@ -122,6 +122,17 @@
         return start;
     }
 
+    // select2's typing box in each people cell has no name of its own: give it the
+    // column's heading ("Led by", "On stage"), again whenever select2 redraws it.
+    function namePeopleBoxes(group) {
+        for (const name of ["moderators", "speakers"]) {
+            const heading = document.getElementById("slots-col-" + name);
+            group.querySelectorAll(".field-" + name + " .select2-search__field").forEach(
+                (box) => box.setAttribute("aria-label", heading.textContent.trim()),
+            );
+        }
+    }
+
     function init(group) {
         const prefix = JSON.parse(group.dataset.inlineFormset).options.prefix;
         let insertAfter = null;
@@ -178,6 +189,11 @@
             }
         });
         updateTiming(group);
+        namePeopleBoxes(group);
+        new MutationObserver(() => namePeopleBoxes(group)).observe(group, {
+            childList: true,
+            subtree: true,
+        });
     }
 
     function start() {
