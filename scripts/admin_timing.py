@@ -133,7 +133,7 @@ def measure(organiser, path):
     for _ in range(ROUNDS):
         open_ms, html = timed(lambda: organiser.get(path))
         opens.append(open_ms)
-        fields = change_form_fields(html) + [("_continue", "Save and continue editing")]
+        fields = [*change_form_fields(html), ("_continue", "Save and continue editing")]
         save_ms, (landed, answer) = timed(lambda f=fields: organiser.post(path, f))
         if "was changed successfully" not in answer:
             errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', answer, re.S)[:3]
