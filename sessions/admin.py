@@ -93,6 +93,14 @@ class AgendaSlotInline(AdminGuardsMixin, admin.TabularInline):
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # No "add/change person" links in every row: they would widen each line and
+        # weigh on a 300-slot page; people are added from their own admin.
+        if db_field.name in PEOPLE_FIELDS and hasattr(formfield.widget, "widget"):
+            formfield.widget = formfield.widget.widget
+        return formfield
+
 
 class SessionRoleInline(AdminGuardsMixin, admin.TabularInline):
     model = SessionRole
