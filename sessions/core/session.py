@@ -38,12 +38,6 @@ def validate_time_zone(value):
         )
 
 
-def time_zone_choices():
-    return [("", "To be confirmed")] + [
-        (name, name) for name in sorted(zoneinfo.available_timezones())
-    ]
-
-
 # The event's calendar feed is /events/<event>/calendar.ics, where a session
 # slugged "calendar" would have its own calendar file.
 RESERVED_SESSION_SLUGS = ["calendar"]
