@@ -19,6 +19,7 @@ from .admin_slots import (
     ClockField,
     ClockInput,
     PeopleAutocomplete,
+    PeopleChoiceField,
     SlotEditorFormSet,
 )
 from .backup.admin import EventBackupMixin
@@ -86,6 +87,8 @@ class AgendaSlotInline(AdminGuardsMixin, admin.TabularInline):
         return super().get_queryset(request).prefetch_related(*PEOPLE_FIELDS)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in PEOPLE_FIELDS:
+            kwargs.setdefault("form_class", PeopleChoiceField)
         if db_field.name in self.get_autocomplete_fields(request):
             kwargs.setdefault(
                 "widget",

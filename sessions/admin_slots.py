@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django import forms
 from django.utils.functional import cached_property
 
-from common.admin_guards import AutocompleteSelectMultiple
+from common.admin_guards import AutocompleteSelectMultiple, ModelMultipleChoiceField
 from common.formatting import clock, duration, shorten
 
 from .admin_forms import AgendaSlotFormSet
@@ -79,8 +79,76 @@ class PeopleAutocomplete(AutocompleteSelectMultiple):
         return [(None, options, 0)]
 
 
+class PeopleChoiceField(ModelMultipleChoiceField):
+    """Who leads or is on stage: the people posted for every row are checked in one
+    query by the formset (`known`); a value outside them is checked as Django does.
+    The answer stays a lazy queryset, read only when a changed row is saved."""
+
+    known = None  # {str(pk): person}, set on each row's copy by the formset
+
+    def _check_values(self, value):
+        wanted = {str(v) for v in value}
+        if self.known is not None and wanted <= self.known.keys():
+            return self.queryset.filter(pk__in=wanted)
+        return super()._check_values(value)
+
+
+class StoredRowField(forms.ModelChoiceField):
+    """A row's hidden id, found among the session's slots the formset read once,
+    instead of a query a row (Django's formset looks each one up)."""
+
+    def __init__(self, rows, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+
+    def to_python(self, value):
+        if value not in self.empty_values and str(value) in self.rows:
+            return self.rows[str(value)]
+        return super().to_python(value)
+
+
+# SQLite and PostgreSQL keys are signed 64-bit: a longer run of digits is no key.
+_LARGEST_KEY = 2**63 - 1
+
+
 class SlotEditorFormSet(AgendaSlotFormSet):
-    """The slot rows, with the people of every row named from one query."""
+    """The slot rows, with the people of every row named from one query, and the
+    rows' ids and posted people checked from one read each on save."""
+
+    @cached_property
+    def stored_rows(self):
+        return {str(slot.pk): slot for slot in self.get_queryset()}
+
+    @cached_property
+    def posted_people(self):
+        """{str(pk): person} for every person any row posted: one query."""
+        if not self.is_bound:
+            return {}
+        wanted = {
+            value
+            for key in self.data
+            if key.startswith(f"{self.prefix}-") and key.endswith(PEOPLE_FIELDS)
+            for value in self.data.getlist(key)
+            if value.isdigit() and int(value) <= _LARGEST_KEY
+        }
+        queryset = self.form.base_fields["speakers"].queryset
+        return {str(person.pk): person for person in queryset.filter(pk__in=wanted)}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self._pk_field.name
+        field = form.fields.get(name)
+        if type(field) is forms.ModelChoiceField:
+            form.fields[name] = StoredRowField(
+                self.stored_rows,
+                field.queryset,
+                initial=field.initial,
+                required=False,
+                widget=field.widget,
+            )
+        for people in PEOPLE_FIELDS:
+            if isinstance(form.fields.get(people), PeopleChoiceField) and self.is_bound:
+                form.fields[people].known = self.posted_people
 
     @cached_property
     def people_labels(self):

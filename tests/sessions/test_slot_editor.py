@@ -146,3 +146,23 @@ def test_the_editor_script_is_a_static_file_under_the_strict_policy(organiser_cl
     assert " style=" not in re.search(r'id="slots-group".*?</fieldset>', response.text, re.S).group(
         0
     )
+
+
+def save_queries(client, session):
+    data = change_form_data(session, slots=agenda_rows(session))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(change_url(session), data)
+    assert response.status_code == 302
+    return len(queries)
+
+
+def test_saving_checks_each_rows_id_and_people_without_a_query_a_row(organiser_client):
+    people = SpeakerFactory.create_batch(2)
+    small, large = long_session(20, people), long_session(100, people)
+
+    extra = save_queries(organiser_client, large) - save_queries(organiser_client, small)
+
+    # Six queries a row before (the id and both people boxes each looked up). What is
+    # left is Django's check of the "ends after it starts" constraint: a query in a
+    # savepoint (three statements) a row.
+    assert extra <= 3 * 80 + 2
