@@ -4,6 +4,8 @@
  *   current as times are typed; the server works out the same on every page.
  * - "+" adds a slot right after its row, starting when that row ends; "Add another
  *   slot" at the bottom starts the new slot where the last one ends.
+ * - "Sort by time now" puts the rows in running order before saving (a moment
+ *   before a slot that starts at the same minute), as the server does on save.
  * - Rows added in the middle are renumbered so that stored slots keep the first
  *   form numbers, as Django's formset expects; the server saves in time order.
  *
@@ -133,6 +135,30 @@
         }
     }
 
+    // The rows in running order: by start, a moment (no end) first, then by end;
+    // rows without a readable start stay last. A row's error line moves with it.
+    function sortByTime(group) {
+        const body = group.querySelector("tbody");
+        const empty = body.querySelector("tr.empty-form");
+        const key = (row) => {
+            const start = minutes(field(row, "start").value);
+            const endText = field(row, "end").value.trim();
+            const end = endText === "" ? -1 : minutes(endText);
+            return [start === null ? Infinity : start, end === null ? Infinity : end];
+        };
+        const sorted = rows(group)
+            .map((row, index) => ({ row, index, key: key(row) }))
+            .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.index - b.index);
+        for (const { row } of sorted) {
+            const errors = row.previousElementSibling;
+            if (errors && errors.classList.contains("row-form-errors")) {
+                body.insertBefore(errors, empty);
+            }
+            body.insertBefore(row, empty);
+        }
+        updateTiming(group);
+    }
+
     function init(group) {
         const prefix = JSON.parse(group.dataset.inlineFormset).options.prefix;
         let insertAfter = null;
@@ -147,6 +173,11 @@
                 updateTiming(group);
             }
         });
+        const sort = group.querySelector(".slot-sort");
+        if (sort) {
+            sort.hidden = false; // a button that needs this script appears with it
+            sort.addEventListener("click", () => sortByTime(group));
+        }
         group.addEventListener("click", function (event) {
             const button = event.target.closest(".slot-add-after");
             if (!button) {

@@ -97,16 +97,21 @@ def test_organiser_adds_edits_reorders_and_publishes_from_the_session_page(edito
     questions.locator("[name$='-title']").fill("Questions from the floor")
     questions.locator(".slot-more summary").click()
     questions.get_by_label("Cue").fill("Roving microphone")
+    # A moment typed into the blank row at the bottom, then the rows put in time order.
+    last = editor.locator("#slots-group tr.form-row:not(.empty-form)").last
+    last.locator("[name$='-start']").fill("10:00")
+    last.locator("[name$='-title']").fill("Start of the meeting")
+    expect(last.locator(".slot-length")).to_have_text("moment")
+    editor.get_by_role("button", name="Sort by time now").click()
+    shown = editor.locator("#slots-group tr.form-row:not(.empty-form) [name$='-title']")
+    order = ["Start of the meeting", "Welcome", "Panel", "Questions from the floor"]
+    assert [shown.nth(i).input_value() for i in range(shown.count())] == order
     editor.get_by_role("button", name="Save and continue editing").click()
     expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
 
     titles = editor.locator("#slots-group tr.has_original [name$='-title']")
-    expect(titles).to_have_count(3)
-    assert [titles.nth(i).input_value() for i in range(3)] == [
-        "Welcome",
-        "Panel",
-        "Questions from the floor",
-    ]
+    expect(titles).to_have_count(4)
+    assert [titles.nth(i).input_value() for i in range(4)] == order
     assert session.slots.get(title="Questions from the floor").cue == "Roving microphone"
 
     # Publish from the session's own page, through its confirmation.
