@@ -230,6 +230,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# A session's change form posts every agenda slot as one formset: about 14 fields a
+# row (id, session, start, end, title, kind, description, cue, technical notes,
+# responsible, delete, and one value per person leading or on stage). Django's
+# default of 1,000 stops a 100-slot agenda with a 400; 20,000 keeps a 600-slot
+# agenda with four people a row (600 x ~20 + the session's own fields and roles)
+# editable, and still bounds the work a hostile POST can make the parser do.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -3,7 +3,9 @@
 Reports requests per second and p50/p99 latency for the session page (cached and
 with the cache off), a 500-slot session with the cache off, a fixed 10 KB page
 (the baseline: same middleware, no database), a static CSS file, and the .ics
-file when the site has one; then each one's throughput as a share of the baseline.
+file when the site has one; then each one's throughput as a share of the baseline;
+then how long an organiser waits to open and to save a session's admin page with
+20, 100 and 300 slots (scripts/admin_timing.py).
 
 Run with `make bench` (which installs wrk from Debian's packages if missing).
 Everything lives in a temporary folder; the site's own data/ is not touched.
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import urllib.request
 
+import admin_timing
 from siteserver import DEMO, fetch, prepare, serve, status, workdir
 
 DURATION = os.environ.get("BENCH_SECONDS", "10")
@@ -29,7 +32,9 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: run `make bench`, or apt-get install wrk")
     with workdir() as work:
-        env = prepare(work, ["load_large_session", "--slots", "500"])
+        env = prepare(
+            work, ["load_large_session", "--slots", "500"], *admin_timing.setup_commands(work)
+        )
         env["ROOT_URLCONF"] = "eventsite.bench_urls"
         uncached = env | {"CACHE_URL": "dummycache://"}
         with serve(env, port=8701), serve(uncached, port=8702):
@@ -48,12 +53,14 @@ def main():
                 if status(port, path) == 200
             ]
             weight = page_weight(8701, DEMO)
+        admin = admin_timing.admin_times(env, work, port=8703)
     report(results)
     print("\nSession page weight, as a browser asking for brotli receives it:\n")
     print("| resource | bytes |\n|---|---:|")
     for path, size in weight:
         print(f"| {path} | {size:,} |")
     print(f"| total | {sum(size for _, size in weight):,} |")
+    admin_timing.report(admin)
 
 
 def page_weight(port, path):

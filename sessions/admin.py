@@ -13,8 +13,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_guards import AdminGuardsMixin
 
-from .admin_forms import AgendaSlotFormSet, SessionAdminForm
+from .admin_forms import SessionAdminForm
 from .admin_people import SessionPeopleAdminMixin
+from .admin_slots import (
+    PEOPLE_FIELDS,
+    ClockField,
+    ClockInput,
+    SlotEditorFormSet,
+)
 from .backup.admin import EventBackupMixin
 from .models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole
 from .tools.admin import OrganiserToolsMixin
@@ -40,7 +46,10 @@ class EventAdmin(EventBackupMixin, AdminGuardsMixin, SimpleHistoryAdmin):
 
 class AgendaSlotInline(AdminGuardsMixin, admin.TabularInline):
     model = AgendaSlot
-    formset = AgendaSlotFormSet
+    formset = SlotEditorFormSet
+    # One line a slot, its notes behind a disclosure; lengths and gaps kept current
+    # as times are typed (admin_slots.py, static/js/slot-editor.js).
+    template = "admin/agenda/session/slot_inline.html"
     fields = [
         "start",
         "end",
@@ -61,11 +70,28 @@ class AgendaSlotInline(AdminGuardsMixin, admin.TabularInline):
         AgendaSlot._meta.get_field("description").__class__: {
             "widget": forms.Textarea(attrs={"rows": 2, "cols": 30})
         },
+        # HH:MM, typed and shown without seconds or the admin's clock pop-up.
+        AgendaSlot._meta.get_field("start").__class__: {
+            "form_class": ClockField,
+            "widget": ClockInput,
+        },
     }
 
+    class Media:
+        css = {"all": ["css/slot-editor.css"]}
+        js = ["js/slot-editor.js"]
+
     def get_queryset(self, request):
-        # Each row's chosen people in one query per box, not one per row.
-        return super().get_queryset(request).prefetch_related("moderators", "speakers")
+        # Every row's people in two queries, not two a row (see admin_slots.py).
+        return super().get_queryset(request).prefetch_related(*PEOPLE_FIELDS)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # No "add/change person" links in every row: they would widen each line and
+        # weigh on a 300-slot page; people are added from their own admin.
+        if db_field.name in PEOPLE_FIELDS and hasattr(formfield.widget, "widget"):
+            formfield.widget = formfield.widget.widget
+        return formfield
 
 
 class SessionRoleInline(AdminGuardsMixin, admin.TabularInline):
@@ -105,6 +131,13 @@ class SessionAdmin(
     readonly_fields = ["status", "published_at", "sequence", "created_at", "updated_at"]
     actions = ["publish", "unpublish", "duplicate"]
     inlines = [AgendaSlotInline, SessionRoleInline]
+    # The session's start and end as HH:MM too, like its slots.
+    formfield_overrides = {
+        Session._meta.get_field("start_time").__class__: {
+            "form_class": ClockField,
+            "widget": ClockInput,
+        },
+    }
     fieldsets = [
         (None, {"fields": ["event", ("order", "label"), "title", "slug", "opened_version"]}),
         (

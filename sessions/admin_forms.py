@@ -15,10 +15,11 @@ from common.admin_guards import AutocompleteSelectMultiple, ModelMultipleChoiceF
 from common.formatting import full_name
 from speakers.models import Speaker
 
+from .admin_time_zone import TimeZoneField
 from .core import rules
 from .core.conflicts import session_edit_conflict
 from .core.role import ROLE_WORDS
-from .models import Session, SessionRole, time_zone_choices
+from .models import Session, SessionRole
 
 IN_SESSION = "In this session"
 EVERYONE_ELSE = "Everyone else"
@@ -196,7 +197,7 @@ class AgendaSlotFormSet(BaseInlineFormSet):
 
 
 class SessionAdminForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=time_zone_choices, required=False)
+    time_zone = TimeZoneField()
     # The version of the session this form was opened at: a save is refused when
     # someone else saved the session (or its agenda) in between.
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -209,6 +210,13 @@ class SessionAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A new session chooses its zone or "To be confirmed"; one stored without a
+        # zone shows "To be confirmed" and may keep it.
+        zone = self.fields["time_zone"]
+        still_open = bool(self.instance.pk) and not self.instance.time_zone
+        zone.require_choice = not still_open
+        zone.widget.empty_is_confirmed = still_open
+        zone.widget.first = Session.objects.most_used_zones()
         if self.instance.pk:
             self.fields["opened_version"].required = True
             # From the stored row: the history view's "revert" form shows an old copy.

@@ -3,7 +3,7 @@
 from .core.change import AgendaChange
 from .core.event import Event
 from .core.role import SessionRole
-from .core.session import RESERVED_SESSION_SLUGS, Session, time_zone_choices, validate_time_zone
+from .core.session import RESERVED_SESSION_SLUGS, Session, validate_time_zone
 from .core.slot import RUNNING_ORDER, AgendaSlot
 
 __all__ = [
@@ -14,6 +14,5 @@ __all__ = [
     "Event",
     "Session",
     "SessionRole",
-    "time_zone_choices",
     "validate_time_zone",
 ]

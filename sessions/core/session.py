@@ -38,12 +38,6 @@ def validate_time_zone(value):
         )
 
 
-def time_zone_choices():
-    return [("", "To be confirmed")] + [
-        (name, name) for name in sorted(zoneinfo.available_timezones())
-    ]
-
-
 # The event's calendar feed is /events/<event>/calendar.ics, where a session
 # slugged "calendar" would have its own calendar file.
 RESERVED_SESSION_SLUGS = ["calendar"]
@@ -109,6 +103,15 @@ class SessionQuerySet(models.QuerySet):
             | models.Q(slots__speakers=speaker)
             | models.Q(slots__moderators=speaker)
         ).distinct()
+
+    def most_used_zones(self, limit=6):
+        """The time zones these sessions use most, most used first: one query."""
+        return list(
+            self.exclude(time_zone="")
+            .values_list("time_zone", flat=True)
+            .annotate(uses=models.Count("pk"))
+            .order_by("-uses", "time_zone")[:limit]
+        )
 
     def people(self):
         """Everyone who appears in these sessions."""

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
-from . import duplicate, paste, restore, shift
+from . import duplicate, paste, publication, restore, shift
 from .pages import change_url
 
 # (URL segment after the session's id, view): linked beside "History".
@@ -14,6 +14,10 @@ TOOLS = [
     ("shift-agenda", shift.shift_agenda_view),
     ("paste-agenda", paste.paste_agenda_view),
     ("deleted-slots", restore.deleted_slots_view),
+    ("publish", publication.publish_view),
+    ("unpublish", publication.unpublish_view),
+    ("cancel", publication.cancel_view),
+    ("reinstate", publication.reinstate_view),
 ]
 
 

@@ -144,3 +144,26 @@ def axe_violations(axe_source):
         return page.evaluate(AXE_RUN, WCAG_TAGS)
 
     return violations
+
+
+AXE_RUN_WITHIN = """([tags, selector, skipped]) => axe.run(
+    {include: [selector]},
+    {runOnly: {type: "tag", values: tags},
+     rules: Object.fromEntries(skipped.map(rule => [rule, {enabled: false}]))}
+).then(result => result.violations.map(rule => ({
+    rule: rule.id,
+    help: rule.help,
+    nodes: rule.nodes.map(node => node.target.join(" ") + ": " + node.failureSummary),
+})))"""
+
+
+@pytest.fixture
+def axe_violations_within(axe_source):
+    """As axe_violations, for the part of the page that `selector` picks, with the
+    axe rules named in `skipped` left out (say why where it is used)."""
+
+    def violations(page, selector, skipped=()):
+        page.evaluate(axe_source)
+        return page.evaluate(AXE_RUN_WITHIN, [WCAG_TAGS, selector, list(skipped)])
+
+    return violations

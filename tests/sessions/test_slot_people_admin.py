@@ -124,11 +124,11 @@ def test_a_person_who_is_not_offered_is_refused(organiser_client, session, value
 
 # The session's change page, whatever its number of slots and their people: the
 # login session and user, the session, the user's and groups' permissions, the
-# edit-conflict version, the slots, their moderators and their speakers (one
+# site's most used time zones (the zone box), the edit-conflict version, the slots, their moderators and their speakers (one
 # prefetch each), the session's people and every person's name for the slot
 # boxes (once each), the roles, the content type and the event for the page's
 # links, and the role rows' person boxes (two per role: three roles here).
-CHANGE_PAGE_QUERIES = 19
+CHANGE_PAGE_QUERIES = 20
 
 
 @pytest.mark.parametrize("slot_count", [3, 30])
