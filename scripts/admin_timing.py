@@ -7,17 +7,14 @@ browser sends them, with "Save and continue editing"), through gunicorn on
 `.venv/bin/python scripts/admin_timing.py`. Timings only: no test asserts them.
 """
 
-import http.cookiejar
 import json
 import re
 import statistics
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
-from html.parser import HTMLParser
 
+from adminclient import AdminClient, form_fields
 from siteserver import PYTHON, ROOT, prepare, serve, workdir
 
 SIZES = (20, 100, 300)
@@ -32,49 +29,9 @@ def setup_commands(work):
     ]
 
 
-class FormFields(HTMLParser):
-    """The fields the change form sends: inputs, checked boxes, selected options,
-    textareas; as (name, value) pairs in page order."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.fields = []
-        self._select = None
-        self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
-            box = attrs.get("type") in ("checkbox", "radio")
-            if box and "checked" not in attrs:
-                return
-            self.fields.append((name, attrs.get("value", "on" if box else "")))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.fields.append((self._select, attrs.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            name, value = self._textarea
-            self.fields.append((name, value.removeprefix("\n")))
-            self._textarea = None
-
-
 def change_form_fields(html):
     form = re.search(r'<form [^>]*id="session_form".*?</form>', html, re.S).group(0)
-    parser = FormFields()
-    parser.feed(form)
-    return parser.fields
+    return form_fields(form)
 
 
 def session_ids(env):
@@ -88,37 +45,6 @@ def session_ids(env):
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     return json.loads(out.strip().splitlines()[-1])
-
-
-class Organiser:
-    def __init__(self, port, username, password):
-        self.base = f"http://127.0.0.1:{port}"
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        page = self.get("/admin/login/")
-        self.post(
-            "/admin/login/?next=/admin/",
-            [("csrfmiddlewaretoken", self.token(page)), ("username", username),
-             ("password", password), ("next", "/admin/")],
-        )  # fmt: skip
-        if "sessionid" not in {cookie.name for cookie in self.jar}:
-            sys.exit("the organiser could not log in to the admin")
-
-    @staticmethod
-    def token(html):
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-    def get(self, path):
-        with self.opener.open(self.base + path, timeout=120) as response:
-            return response.read().decode()
-
-    def post(self, path, fields):
-        body = urllib.parse.urlencode(fields).encode()
-        request = urllib.request.Request(
-            self.base + path, data=body, headers={"Referer": self.base + path}
-        )
-        with self.opener.open(request, timeout=120) as response:
-            return response.geturl(), response.read().decode()
 
 
 def timed(call):
@@ -147,7 +73,7 @@ def admin_times(env, work, port):
     password = (work / "organiser-password").read_text().strip()
     ids = session_ids(env)
     with serve(env, port=port):
-        organiser = Organiser(port, "organiser", password)
+        organiser = AdminClient(f"http://127.0.0.1:{port}", "organiser", password, timeout=120)
         organiser.get(f"/admin/agenda/session/{ids['admin-20']}/change/")  # warm up
         return [(n, *measure(organiser, f"/admin/agenda/session/{ids[f'admin-{n}']}/change/"))
                 for n in SIZES]  # fmt: skip

@@ -36,8 +36,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from html.parser import HTMLParser
 
+from adminclient import AdminClient
 from siteserver import DEMO, prepare, serve, workdir
 
 PORT = 8711
@@ -203,68 +203,11 @@ def agenda_version(title):
     return int(match["version"]) if match else 0
 
 
-class FormReader(HTMLParser):
-    """The fields a browser would submit from the admin's change form."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields, self._select, self._textarea = [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            if kind not in ("submit", "button", "file", "image"):
-                self.fields.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.fields.append((self._select, attrs.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            self.fields.append(tuple(self._textarea))
-            self._textarea = None
-
-
-class Organiser:
-    def __init__(self, username, password):
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-        self.base = f"http://127.0.0.1:{PORT}"
-        login = self.form("/admin/login/")
-        self.post("/admin/login/", [*login, ("username", username), ("password", password)])
+class Organiser(AdminClient):
+    def __init__(self, username, password, timeout=10):
+        super().__init__(f"http://127.0.0.1:{PORT}", username, password, timeout)
         self.change_url = self.find_session_change_url()
         self.next_form = None
-
-    def get(self, path):
-        with self.opener.open(self.base + path, timeout=10) as response:
-            return response.read().decode()
-
-    def post(self, path, fields):
-        data = urllib.parse.urlencode(fields).encode()
-        request = urllib.request.Request(
-            self.base + path, data=data, headers={"Referer": self.base + path}
-        )
-        with self.opener.open(request, timeout=10) as response:
-            return response.url, response.read().decode()
-
-    def form(self, path=None, html=None):
-        parser = FormReader()
-        parser.feed(html if html is not None else self.get(path))
-        return parser.fields
 
     def find_session_change_url(self):
         listing = self.get("/admin/agenda/session/?q=International+Cooperation")
