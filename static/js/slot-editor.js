@@ -215,8 +215,12 @@
         });
         document.addEventListener("formset:removed", function (event) {
             if (event.detail.formsetName === prefix) {
-                renumber(group, prefix);
-                updateTiming(group);
+                // Django's inline script numbers the rows again right after this
+                // event, in its own order: number them ours once it has done so.
+                setTimeout(function () {
+                    renumber(group, prefix);
+                    updateTiming(group);
+                }, 0);
             }
         });
         updateTiming(group);

@@ -165,3 +165,35 @@ def test_agenda_editor_and_publication_step_have_no_wcag_violations(
     found["publish step"] = axe_violations(editor)
 
     assert found == {"agenda editor": [], "publish step": []}
+
+
+@pytest.mark.parametrize("how", ["add after", "sort then add"])
+def test_a_row_removed_after_rows_moved_leaves_a_form_that_saves(editor, how):
+    # Django's inline script numbers the rows again after "formset:removed" in its
+    # own order; rows the editor had moved then came back with the numbers of
+    # stored slots and an empty id, and the save failed with no error on any row.
+    session = SessionFactory(start_time=time(10, 0), end_time=time(12, 0), title="Evidence")
+    AgendaSlotFactory(session=session, start=time(10, 0), end=time(10, 30), title="Welcome")
+    AgendaSlotFactory(session=session, start=time(11, 0), end=time(11, 30), title="Questions")
+    editor.goto(change_url(session))
+    rows = editor.locator("#slots-group tr.form-row:not(.empty-form)")
+    if how == "add after":
+        editor.locator("#slots-0 .slot-add-after").click()
+        added = editor.locator("tr.slot-added")
+        added.locator("[name$='-title']").fill("Panel")
+        added.locator("[name$='-end']").fill("10:50")
+        blank = "#slots-group tr.form-row:not(.empty-form):not(.slot-added):not(.has_original)"
+        editor.locator(f"{blank} a.inline-deletelink").click()
+        expected = {"Welcome", "Panel", "Questions"}
+    else:
+        rows.last.locator("[name$='-start']").fill("10:00")
+        rows.last.locator("[name$='-title']").fill("Start of the meeting")
+        editor.get_by_role("button", name="Sort by time now").click()
+        editor.locator("#slots-group .add-row a").click()
+        rows.last.locator("a.inline-deletelink").click()
+        expected = {"Welcome", "Start of the meeting", "Questions"}
+
+    editor.get_by_role("button", name="Save and continue editing").click()
+
+    expect(editor.locator(".messagelist .success")).to_be_visible()
+    assert set(session.slots.values_list("title", flat=True)) == expected
