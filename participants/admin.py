@@ -18,7 +18,8 @@ from django.utils.translation import ngettext
 
 from common.admin_guards import AdminGuardsMixin
 
-from .models import ParticipantRequest, RequestSettings
+from .models import OutboxMessage, ParticipantRequest, RequestSettings
+from .outbox import outbox_messages_resend
 from .services import participant_requests_set_status
 
 Status = ParticipantRequest.Status
@@ -105,6 +106,112 @@ class RequestSettingsAdmin(AdminGuardsMixin, admin.ModelAdmin):
         )
 
 
+class OutboxMessageInline(admin.TabularInline):
+    """The request's emails and where each one is, read-only."""
+
+    model = OutboxMessage
+    fields = ["created_at", "subject", "status", "attempts", "sent_at", "last_error", "open"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = "emails"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="")
+    def open(self, obj):
+        url = reverse("admin:participants_outboxmessage_change", args=[obj.pk])
+        return format_html('<a href="{}">Read</a>', url)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(AdminGuardsMixin, admin.ModelAdmin):
+    """The email outbox: what was sent, what waits, what failed and why."""
+
+    list_display = [
+        "created_at",
+        "recipient",
+        "subject",
+        "session",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    ]
+    list_filter = ["status", "session", "kind"]
+    list_select_related = ("session",)
+    search_fields = ["recipient", "subject"]
+    date_hierarchy = "created_at"
+    fields = [
+        "participant_request",
+        "session",
+        "kind",
+        "recipient",
+        "subject",
+        "body",
+        ("status", "attempts"),
+        ("created_at", "next_attempt_at", "attempted_at", "sent_at"),
+        "last_error",
+    ]
+    readonly_fields = [
+        "participant_request",
+        "session",
+        "kind",
+        "recipient",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "attempted_at",
+        "sent_at",
+        "last_error",
+    ]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only page; the resend action asks for this permission (below).
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description="Last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description="Resend the selected failed emails", permissions=["resend"])
+    def resend(self, request, queryset):
+        count = outbox_messages_resend(queryset=queryset)
+        self.message_user(
+            request,
+            ngettext("%d email queued again.", "%d emails queued again.", count) % count,
+            messages.SUCCESS,
+        )
+        skipped = queryset.count() - count
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d email was not failed and was left as it is.",
+                    "%d emails were not failed and were left as they are.",
+                    skipped,
+                )
+                % skipped,
+                messages.WARNING,
+            )
+
+    def has_resend_permission(self, request):
+        return super().has_change_permission(request)
+
+
 @admin.register(ParticipantRequest)
 class ParticipantRequestAdmin(AdminGuardsMixin, admin.ModelAdmin):
     list_display = [
@@ -135,6 +242,7 @@ class ParticipantRequestAdmin(AdminGuardsMixin, admin.ModelAdmin):
     ]
     autocomplete_fields = ["session"]
     actions = ["select", "waitlist", "decline"]
+    inlines = [OutboxMessageInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_selected=selected_in_session())
@@ -157,29 +265,29 @@ class ParticipantRequestAdmin(AdminGuardsMixin, admin.ModelAdmin):
 
     def _set_status(self, request, queryset, status):
         sessions = {row.session for row in queryset.select_related("session")}
-        changed, failed = participant_requests_set_status(queryset=queryset, status=status)
+        changed, queued = participant_requests_set_status(queryset=queryset, status=status)
         label = Status(status).label.lower()
+        outbox_url = reverse("admin:participants_outboxmessage_changelist")
         self.message_user(
             request,
-            ngettext(
-                "%(count)d request marked %(label)s; its email was sent.",
-                "%(count)d requests marked %(label)s; their emails were sent.",
-                changed,
-            )
-            % {"count": changed, "label": label},
+            format_html(
+                '{} {} <a href="{}">Email outbox</a>',
+                ngettext(
+                    "%(count)d request marked %(label)s.",
+                    "%(count)d requests marked %(label)s.",
+                    changed,
+                )
+                % {"count": changed, "label": label},
+                ngettext(
+                    "%d email queued; the worker sends it.",
+                    "%d emails queued; the worker sends them.",
+                    queued,
+                )
+                % queued,
+                outbox_url,
+            ),
             messages.SUCCESS,
         )
-        if failed:
-            self.message_user(
-                request,
-                ngettext(
-                    "%d email could not be sent; see the server log.",
-                    "%d emails could not be sent; see the server log.",
-                    failed,
-                )
-                % failed,
-                messages.ERROR,
-            )
         self._warn_over_capacity(request, sessions)
 
     def _warn_over_capacity(self, request, sessions):
