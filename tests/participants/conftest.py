@@ -44,16 +44,20 @@ def send_queued_email(db):
         excluded_queue_names=[],
     )
 
-    def run():
+    def commit_hooks():
         connection = transaction.get_connection()
         if connection.in_atomic_block:
             hooks, connection.run_on_commit = connection.run_on_commit, []
             for _savepoints, hook, _robust in hooks:
                 hook()
+
+    def run():
+        commit_hooks()
         ran = 0
         while (result := DBTaskResult.objects.ready().first()) is not None:
             result.claim(worker.worker_id)
             worker.run_task(result)
+            commit_hooks()  # a retry is enqueued when the task's transaction commits
             ran += 1
         return ran
 
