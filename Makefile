@@ -1,10 +1,10 @@
 # The commands the README names. Each target is a thin wrapper over scripts/.
 .PHONY: run dev test lint format ci bench load-test fault-test screenshots
 
-run:   ## start the site with the demo event (gunicorn, SQLite in data/)
+run:   ## start the site with the demo event (gunicorn and the task worker, SQLite in data/); Ctrl-C stops both
 	scripts/run
 
-dev:   ## the same with Django's development server and DEBUG on
+dev:   ## the same with Django's development server and DEBUG on (the worker reloads too)
 	DEV=1 scripts/run
 
 test:  ## the whole test suite; DATABASE_URL=postgres://... to run it on PostgreSQL
