@@ -46,6 +46,7 @@ def test_each_action_sets_the_status_and_sends_its_email(
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.org", "bo@example.org"]
     assert {m.subject for m in mail.outbox} == {subject}
     assert any("2 requests marked" in m for m in messages_of(response))
+    assert any("2 emails queued; the worker sends them." in m for m in messages_of(response))
     ada.refresh_from_db()
     assert ada.status_changed_at is not None
 
