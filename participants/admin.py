@@ -12,8 +12,9 @@ from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from common.admin_guards import AdminGuardsMixin
@@ -104,29 +105,6 @@ class RequestSettingsAdmin(AdminGuardsMixin, admin.ModelAdmin):
         return format_html(
             '<a href="{}?{}">Requests</a>', url, urlencode({"session__id__exact": obj.session_id})
         )
-
-
-class OutboxMessageInline(admin.TabularInline):
-    """The request's emails and where each one is, read-only."""
-
-    model = OutboxMessage
-    fields = ["created_at", "subject", "status", "attempts", "sent_at", "last_error", "open"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    verbose_name_plural = "emails"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="")
-    def open(self, obj):
-        url = reverse("admin:participants_outboxmessage_change", args=[obj.pk])
-        return format_html('<a href="{}">Read</a>', url)
 
 
 @admin.register(OutboxMessage)
@@ -228,7 +206,7 @@ class ParticipantRequestAdmin(AdminGuardsMixin, admin.ModelAdmin):
     list_select_related = ("session",)
     search_fields = ["name", "email", "organisation"]
     date_hierarchy = "created_at"
-    readonly_fields = ["consent_at", "status_changed_at", "created_at", "updated_at"]
+    readonly_fields = ["consent_at", "status_changed_at", "created_at", "updated_at", "emails"]
     fields = [
         "session",
         "name",
@@ -239,13 +217,44 @@ class ParticipantRequestAdmin(AdminGuardsMixin, admin.ModelAdmin):
         "status",
         ("consent_at", "status_changed_at"),
         ("created_at", "updated_at"),
+        "emails",
     ]
     autocomplete_fields = ["session"]
     actions = ["select", "waitlist", "decline"]
-    inlines = [OutboxMessageInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_selected=selected_in_session())
+
+    @admin.display(description="Emails")
+    def emails(self, obj):
+        """The request's emails and where each one is (a read-only list, not an
+        inline: the change form posts no formset for it)."""
+        if obj.pk is None:
+            return "-"
+        rows = [
+            (
+                reverse("admin:participants_outboxmessage_change", args=[message.pk]),
+                message.subject,
+                message.get_status_display(),
+                message.attempts,
+                f"{timezone.localtime(message.created_at):%Y-%m-%d %H:%M}",
+                f", sent {timezone.localtime(message.sent_at):%Y-%m-%d %H:%M}"
+                if message.sent_at
+                else "",
+                f": {message.last_error}" if message.last_error else "",
+            )
+            for message in obj.emails.order_by("created_at", "pk")
+        ]
+        if not rows:
+            return "None yet"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>: <strong>{}</strong> ({} attempts; queued {}{}){}</li>',
+                rows,
+            ),
+        )
 
     @admin.display(description="Places in session", ordering="session_selected")
     def session_places(self, obj):
