@@ -12,9 +12,9 @@ from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils import timezone
 from django.utils.translation import ngettext
 
 from common.admin_guards import AdminGuardsMixin
