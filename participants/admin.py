@@ -165,7 +165,9 @@ class OutboxMessageAdmin(AdminGuardsMixin, admin.ModelAdmin):
     def short_error(self, obj):
         return obj.last_error[:80]
 
-    @admin.action(description="Resend the selected failed emails", permissions=["resend"])
+    @admin.action(
+        description="Resend the selected failed (or long cut-off) emails", permissions=["resend"]
+    )
     def resend(self, request, queryset):
         count = outbox_messages_resend(queryset=queryset)
         self.message_user(
@@ -178,8 +180,8 @@ class OutboxMessageAdmin(AdminGuardsMixin, admin.ModelAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%d email was not failed and was left as it is.",
-                    "%d emails were not failed and were left as they are.",
+                    "%d email was neither failed nor cut off and was left as it is.",
+                    "%d emails were neither failed nor cut off and were left as they are.",
                     skipped,
                 )
                 % skipped,
