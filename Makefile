@@ -1,10 +1,10 @@
 # The commands the README names. Each target is a thin wrapper over scripts/.
-.PHONY: run dev test lint format ci bench load-test fault-test screenshots
+.PHONY: run dev test lint format ci bench load-test fault-test slow-mail screenshots
 
-run:   ## start the site with the demo event (gunicorn, SQLite in data/)
+run:   ## start the site with the demo event (gunicorn and the task worker, SQLite in data/); Ctrl-C stops both
 	scripts/run
 
-dev:   ## the same with Django's development server and DEBUG on
+dev:   ## the same with Django's development server and DEBUG on (the worker reloads too)
 	DEV=1 scripts/run
 
 test:  ## the whole test suite; DATABASE_URL=postgres://... to run it on PostgreSQL
@@ -38,6 +38,10 @@ fault-test: ## readers and an organiser while Redis stops and the database is bl
 	scripts/bootstrap
 	command -v redis-server >/dev/null || scripts/apt-install redis-server
 	.venv/bin/python scripts/fault_test.py
+
+slow-mail: ## the request form's response time with a mail server that answers after 5 s (see README)
+	scripts/bootstrap
+	.venv/bin/python scripts/slow_mail.py
 
 screenshots: ## docs/screenshots/: the session page on a phone and a desktop, the printed run-of-show
 	scripts/bootstrap

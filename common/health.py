@@ -20,11 +20,14 @@ request or names a host, a version or a person. Every answer is
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
+from django.db.models import Case, Count, F, Min, Q, When
+from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -102,20 +105,35 @@ def _cache():
 
 
 def _tasks():
-    """The age of the oldest task waiting in a database-backed queue
-    (django-tasks-db's DBTaskResult), or "not configured"."""
-    model = next((m for m in apps.get_models() if m.__name__ == "DBTaskResult"), None)
-    if model is None:
-        return {"status": "not configured"}
+    """How many tasks wait in the database-backed queue (django-tasks-db) and how
+    long the oldest of them has been due, or "not configured" without it.
+
+    A task deferred to later (a retry's back-off) counts from when it is due, not
+    from when it was written; tasks already running are not waiting.
+    """
     try:
-        oldest = (
-            model.objects.filter(status="READY")
-            .order_by("enqueued_at")
-            .values_list("enqueued_at", flat=True)
-            .first()
-        )
+        model = apps.get_model("django_tasks_database", "DBTaskResult")
+    except LookupError:
+        return {"status": "not configured"}
+    now = timezone.now()
+    # django-tasks-db stores "no run_after" as the year 9999.
+    no_run_after = datetime(9999, 1, 1, tzinfo=UTC)
+    due = model.objects.filter(status="READY").filter(
+        Q(run_after=no_run_after) | Q(run_after__lte=now)
+    )
+    due_at = Case(
+        When(run_after=no_run_after, then=F("enqueued_at")),
+        default=Greatest(F("run_after"), F("enqueued_at")),
+    )
+    try:
+        queue = due.aggregate(waiting=Count("pk"), oldest=Min(due_at))
     except DatabaseError as error:
         return {"status": "unavailable", "error": type(error).__name__}
-    age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    waiting, oldest = queue["waiting"], queue["oldest"]
+    age = max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
     max_age = getattr(settings, "TASK_QUEUE_MAX_AGE", TASK_QUEUE_MAX_AGE)
-    return {"status": "ok" if age <= max_age else "stuck", "oldest_queued_s": round(age)}
+    return {
+        "status": "ok" if age <= max_age else "stuck",
+        "waiting": waiting,
+        "oldest_queued_s": round(age),
+    }

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    # The task queue's table (django.tasks' DatabaseBackend): the email outbox's worker.
+    "django_tasks_db",
     # Our apps, lowest layer first (docs/architecture.md): each may import those above it.
     "common",
     "speakers",
@@ -304,14 +306,20 @@ _MAILER_OPTIONS = {
     "EMAIL_TIMEOUT": "timeout",
     "EMAIL_FILE_PATH": "file_path",
 }
-MAILERS = {
-    "default": {
-        "BACKEND": _email["EMAIL_BACKEND"],
-        "OPTIONS": {
-            option: _email[key]
-            for key, option in _MAILER_OPTIONS.items()
-            if _email.get(key) not in (None, "")
-        },
-    },
+_mailer_options = {
+    option: _email[key]
+    for key, option in _MAILER_OPTIONS.items()
+    if _email.get(key) not in (None, "")
 }
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    # Without a timeout a mail server that stops answering holds the worker for
+    # ever; EMAIL_TIMEOUT (seconds) overrides it. Only SMTP takes the option.
+    _mailer_options.setdefault("timeout", env.float("EMAIL_TIMEOUT", default=10))
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Event microsite <events@localhost>")
+
+# Background tasks (django.tasks): a queue in the site's own database
+# (django-tasks-db), so one machine needs nothing else. `manage.py db_worker` runs
+# them; scripts/run starts it beside the web server. The participants' emails go
+# through it (participants/outbox.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

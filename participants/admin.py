@@ -12,13 +12,15 @@ from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
 from common.admin_guards import AdminGuardsMixin
 
-from .models import ParticipantRequest, RequestSettings
+from .models import OutboxMessage, ParticipantRequest, RequestSettings
+from .outbox import outbox_messages_resend
 from .services import participant_requests_set_status
 
 Status = ParticipantRequest.Status
@@ -105,6 +107,91 @@ class RequestSettingsAdmin(AdminGuardsMixin, admin.ModelAdmin):
         )
 
 
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(AdminGuardsMixin, admin.ModelAdmin):
+    """The email outbox: what was sent, what waits, what failed and why."""
+
+    list_display = [
+        "created_at",
+        "recipient",
+        "subject",
+        "session",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    ]
+    list_filter = ["status", "session", "kind"]
+    list_select_related = ("session",)
+    search_fields = ["recipient", "subject"]
+    date_hierarchy = "created_at"
+    fields = [
+        "participant_request",
+        "session",
+        "kind",
+        "recipient",
+        "subject",
+        "body",
+        ("status", "attempts"),
+        ("created_at", "next_attempt_at", "attempted_at", "sent_at"),
+        "last_error",
+    ]
+    readonly_fields = [
+        "participant_request",
+        "session",
+        "kind",
+        "recipient",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "attempted_at",
+        "sent_at",
+        "last_error",
+    ]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only page; the resend action asks for this permission (below).
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description="Last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(
+        description="Resend the selected failed (or long cut-off) emails", permissions=["resend"]
+    )
+    def resend(self, request, queryset):
+        count = outbox_messages_resend(queryset=queryset)
+        self.message_user(
+            request,
+            ngettext("%d email queued again.", "%d emails queued again.", count) % count,
+            messages.SUCCESS,
+        )
+        skipped = queryset.count() - count
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d email was neither failed nor cut off and was left as it is.",
+                    "%d emails were neither failed nor cut off and were left as they are.",
+                    skipped,
+                )
+                % skipped,
+                messages.WARNING,
+            )
+
+    def has_resend_permission(self, request):
+        return super().has_change_permission(request)
+
+
 @admin.register(ParticipantRequest)
 class ParticipantRequestAdmin(AdminGuardsMixin, admin.ModelAdmin):
     list_display = [
@@ -121,7 +208,7 @@ class ParticipantRequestAdmin(AdminGuardsMixin, admin.ModelAdmin):
     list_select_related = ("session",)
     search_fields = ["name", "email", "organisation"]
     date_hierarchy = "created_at"
-    readonly_fields = ["consent_at", "status_changed_at", "created_at", "updated_at"]
+    readonly_fields = ["consent_at", "status_changed_at", "created_at", "updated_at", "emails"]
     fields = [
         "session",
         "name",
@@ -132,12 +219,44 @@ class ParticipantRequestAdmin(AdminGuardsMixin, admin.ModelAdmin):
         "status",
         ("consent_at", "status_changed_at"),
         ("created_at", "updated_at"),
+        "emails",
     ]
     autocomplete_fields = ["session"]
     actions = ["select", "waitlist", "decline"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_selected=selected_in_session())
+
+    @admin.display(description="Emails")
+    def emails(self, obj):
+        """The request's emails and where each one is (a read-only list, not an
+        inline: the change form posts no formset for it)."""
+        if obj.pk is None:
+            return "-"
+        rows = [
+            (
+                reverse("admin:participants_outboxmessage_change", args=[message.pk]),
+                message.subject,
+                message.get_status_display(),
+                message.attempts,
+                f"{timezone.localtime(message.created_at):%Y-%m-%d %H:%M}",
+                f", sent {timezone.localtime(message.sent_at):%Y-%m-%d %H:%M}"
+                if message.sent_at
+                else "",
+                f": {message.last_error}" if message.last_error else "",
+            )
+            for message in obj.emails.order_by("created_at", "pk")
+        ]
+        if not rows:
+            return "None yet"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>: <strong>{}</strong> ({} attempts; queued {}{}){}</li>',
+                rows,
+            ),
+        )
 
     @admin.display(description="Places in session", ordering="session_selected")
     def session_places(self, obj):
@@ -157,29 +276,29 @@ class ParticipantRequestAdmin(AdminGuardsMixin, admin.ModelAdmin):
 
     def _set_status(self, request, queryset, status):
         sessions = {row.session for row in queryset.select_related("session")}
-        changed, failed = participant_requests_set_status(queryset=queryset, status=status)
+        changed, queued = participant_requests_set_status(queryset=queryset, status=status)
         label = Status(status).label.lower()
+        outbox_url = reverse("admin:participants_outboxmessage_changelist")
         self.message_user(
             request,
-            ngettext(
-                "%(count)d request marked %(label)s; its email was sent.",
-                "%(count)d requests marked %(label)s; their emails were sent.",
-                changed,
-            )
-            % {"count": changed, "label": label},
+            format_html(
+                '{} {} <a href="{}">Email outbox</a>',
+                ngettext(
+                    "%(count)d request marked %(label)s.",
+                    "%(count)d requests marked %(label)s.",
+                    changed,
+                )
+                % {"count": changed, "label": label},
+                ngettext(
+                    "%d email queued; the worker sends it.",
+                    "%d emails queued; the worker sends them.",
+                    queued,
+                )
+                % queued,
+                outbox_url,
+            ),
             messages.SUCCESS,
         )
-        if failed:
-            self.message_user(
-                request,
-                ngettext(
-                    "%d email could not be sent; see the server log.",
-                    "%d emails could not be sent; see the server log.",
-                    failed,
-                )
-                % failed,
-                messages.ERROR,
-            )
         self._warn_over_capacity(request, sessions)
 
     def _warn_over_capacity(self, request, sessions):

@@ -154,3 +154,68 @@ class RateLimitCounter(models.Model):
 
     def __str__(self):
         return f"{self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def queued(self):
+        return self.filter(status=OutboxMessage.Status.QUEUED)
+
+    def resendable(self, *, now=None):
+        """Failed messages, and messages whose send was cut off (the worker was
+        killed between taking the message and recording the answer) long ago."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(status=OutboxMessage.Status.FAILED)
+            | models.Q(
+                status=OutboxMessage.Status.SENDING,
+                attempted_at__lt=now - OutboxMessage.SENDING_CUT_OFF_AFTER,
+            )
+        )
+
+
+class OutboxMessage(models.Model):
+    """One email to a requester, kept until it is sent (participants/outbox.py).
+
+    Written in the same transaction as the change it reports; a task on the queue
+    sends it once that transaction commits. Personal data like the request it
+    belongs to: deleted with it (withdrawal, purge).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    # A message still "sending" after this was cut off mid-send: whether the mail
+    # server took it is unknown, so only an organiser's resend sends it again.
+    SENDING_CUT_OFF_AFTER = timedelta(minutes=15)
+
+    participant_request = models.ForeignKey(
+        ParticipantRequest, on_delete=models.CASCADE, related_name="emails"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    recipient = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the next attempt is due (queued), or the last one began (sending).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "email"
+        verbose_name_plural = "email outbox"
+
+    def __str__(self):
+        return f"{self.subject} to {self.recipient}"

@@ -1,18 +1,14 @@
 """Operations on participant requests: submit, change, withdraw, change status, and the
-emails they send."""
-
-import logging
+emails they queue (participants/outbox.py sends them from the worker)."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import links
-from .models import ParticipantRequest
-
-logger = logging.getLogger(__name__)
+from .models import OutboxMessage, ParticipantRequest
+from .outbox import outbox_message_queue
 
 Status = ParticipantRequest.Status
 
@@ -49,13 +45,14 @@ def participant_request_submit(
                     motivation=motivation,
                     consent_at=timezone.now(),
                 )
+                participant_request_email(participant_request=request, kind="received")
         except IntegrityError:
             # The same address in a parallel request won the race.
             existing = ParticipantRequest.objects.for_email(session=session, email=email).get()
         else:
-            participant_request_email(participant_request=request, kind="received")
             return request, True
-    participant_request_email(participant_request=existing, kind="asked_again")
+    with transaction.atomic():
+        participant_request_email(participant_request=existing, kind="asked_again")
     return existing, False
 
 
@@ -73,9 +70,12 @@ def participant_request_withdraw(*, participant_request) -> None:
 
 
 def participant_requests_set_status(*, queryset, status) -> tuple[int, int]:
-    """Move requests to `status`, emailing each one that changed; (changed, emails failed).
+    """Move requests to `status`, queueing an email to each one that changed;
+    (changed, emails queued).
 
-    Requests already in that status are left alone and get no second email.
+    Requests already in that status are left alone and get no second email. The
+    emails are written in the same transaction as the statuses, so a decision is
+    never saved without its email, and they are sent by the worker once it commits.
     """
     # By primary key: the admin's queryset may carry annotations that FOR UPDATE refuses.
     ids = list(queryset.exclude(status=status).values_list("pk", flat=True))
@@ -94,15 +94,15 @@ def participant_requests_set_status(*, queryset, status) -> tuple[int, int]:
         ParticipantRequest.objects.bulk_update(
             changed, ["status", "status_changed_at", "updated_at"]
         )
-    failed = sum(
-        not participant_request_email(participant_request=request, kind=status)
-        for request in changed
-    )
-    return len(changed), failed
+        queued = [
+            participant_request_email(participant_request=request, kind=status)
+            for request in changed
+        ]
+    return len(changed), len(queued)
 
 
-def participant_request_email(*, participant_request, kind) -> bool:
-    """Send the email of `kind` to the requester; False (and logged) if it could not be sent."""
+def participant_request_email(*, participant_request, kind) -> OutboxMessage:
+    """Queue the email of `kind` to the requester (sent by the worker after commit)."""
     session = participant_request.session
     context = {
         "request": participant_request,
@@ -113,16 +113,9 @@ def participant_request_email(*, participant_request, kind) -> bool:
         "link_days": links.MAX_AGE.days,
     }
     subject, _, body = render_to_string(EMAIL_TEMPLATES[kind], context).strip().partition("\n")
-    message = EmailMessage(
+    return outbox_message_queue(
+        participant_request=participant_request,
+        kind=kind,
         subject=subject.removeprefix("Subject:").strip(),
         body=body.strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[participant_request.email],
     )
-    try:
-        message.send()
-    except Exception:
-        # The decision is saved either way; the admin says which emails failed.
-        logger.exception("Could not send the %s email for request %s", kind, participant_request.pk)
-        return False
-    return True

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from participants.models import ParticipantRequest, RequestSettings
+from participants.models import OutboxMessage, ParticipantRequest, RequestSettings
 from sessions.models import AgendaSlot, Event, Session, SessionRole
 from speakers.models import Affiliation, Organisation, Speaker
 
@@ -128,6 +128,20 @@ class ParticipantRequestFactory(factory.django.DjangoModelFactory):
     expertise = "law"
     motivation = "I work on this."
     consent_at = factory.LazyFunction(timezone.now)
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    """An email as the outbox holds it (written straight, so no task is queued)."""
+
+    class Meta:
+        model = OutboxMessage
+
+    participant_request = factory.SubFactory(ParticipantRequestFactory)
+    session = factory.SelfAttribute("participant_request.session")
+    kind = "selected"
+    recipient = factory.SelfAttribute("participant_request.email")
+    subject = "You have a place"
+    body = "Dear participant,\n"
 
 
 def fill_agenda(session, count, *, first=time(0, 0), every=2, length=1, people=(), **fields):

@@ -193,3 +193,19 @@ def visible_text(response):
     """A page's body as a reader sees it: no tags, entities decoded, spaces collapsed."""
     body = response.text.split("<body>", 1)[1]
     return re.sub(r"\s+", " ", html.unescape(strip_tags(body)))
+
+
+class FailingEmailBackend:
+    """A mail server that refuses every message (MAILERS' BACKEND in tests); counts the tries."""
+
+    calls = 0
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        type(self).calls += 1
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    def close(self):
+        pass

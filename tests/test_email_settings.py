@@ -47,5 +47,6 @@ def test_smtp_email_url_becomes_the_default_mailers_options():
             "username": "user@example.org",
             "password": "secret",
             "use_tls": True,
+            "timeout": 10.0,
         },
     }

@@ -29,7 +29,7 @@ def test_readiness_reports_each_dependency(client):
     assert body["status"] == "ok"
     assert body["checks"]["database"]["status"] == "ok"
     assert body["checks"]["cache"]["status"] == "ok"
-    assert body["checks"]["tasks"] == {"status": "not configured"}
+    assert body["checks"]["tasks"] == {"status": "ok", "waiting": 0, "oldest_queued_s": 0}
     assert set(body) == {"status", "checks"}  # nothing else: no hosts, versions or people
 
 
@@ -79,7 +79,8 @@ def test_health_checks_answer_a_load_balancer_that_asks_by_address(settings):
 def test_readiness_is_never_cached(client, django_assert_num_queries):
     client.get("/healthz/ready")
 
-    with django_assert_num_queries(1):
+    # SELECT 1, and the task queue's length and oldest task in one query.
+    with django_assert_num_queries(2):
         response = client.get("/healthz/ready")
 
     assert response.status_code == 200
@@ -89,3 +90,27 @@ def test_only_the_health_paths_skip_the_host_check():
     response = Client(HTTP_HOST="10.0.3.17:8000").get("/healthz/other")
 
     assert response.status_code == 400
+
+
+def test_readiness_reports_the_task_queue_stuck_when_its_oldest_due_task_is_old(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    common = {
+        "args_kwargs": {"args": [], "kwargs": {}},
+        "task_path": "x.y",
+        "backend_name": "default",
+    }
+    old = DBTaskResult.objects.create(**common)
+    DBTaskResult.objects.filter(pk=old.pk).update(enqueued_at=timezone.now() - timedelta(hours=1))
+    # Deferred to tomorrow (a retry's back-off): not waiting yet.
+    DBTaskResult.objects.create(**common, run_after=timezone.now() + timedelta(days=1))
+
+    body = client.get("/healthz/ready").json()
+
+    assert body["status"] == "degraded"
+    assert body["checks"]["tasks"]["status"] == "stuck"
+    assert body["checks"]["tasks"]["waiting"] == 1
+    assert 3590 < body["checks"]["tasks"]["oldest_queued_s"] < 3700

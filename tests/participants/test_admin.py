@@ -34,7 +34,7 @@ def messages_of(response):
     ],
 )
 def test_each_action_sets_the_status_and_sends_its_email(
-    organiser_client, session, action, status, subject
+    organiser_client, session, action, status, subject, send_queued_email
 ):
     ada = ParticipantRequestFactory(session=session, name="Ada", email="ada@example.org")
     bo = ParticipantRequestFactory(session=session, name="Bo", email="bo@example.org")
@@ -42,18 +42,23 @@ def test_each_action_sets_the_status_and_sends_its_email(
     response = run_action(organiser_client, action, [ada, bo])
 
     assert set(ParticipantRequest.objects.values_list("status", flat=True)) == {status}
+    send_queued_email()
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.org", "bo@example.org"]
     assert {m.subject for m in mail.outbox} == {subject}
     assert any("2 requests marked" in m for m in messages_of(response))
+    assert any("2 emails queued; the worker sends them." in m for m in messages_of(response))
     ada.refresh_from_db()
     assert ada.status_changed_at is not None
 
 
-def test_selected_email_gives_the_date_or_says_it_is_to_be_confirmed(organiser_client, session):
+def test_selected_email_gives_the_date_or_says_it_is_to_be_confirmed(
+    organiser_client, session, send_queued_email
+):
     request = ParticipantRequestFactory(session=session, name="Ada")
 
     run_action(organiser_client, "select", [request])
 
+    send_queued_email()
     body = mail.outbox[0].body
     assert "Dear Ada," in body
     assert "The date is still to be confirmed" in body
@@ -61,13 +66,14 @@ def test_selected_email_gives_the_date_or_says_it_is_to_be_confirmed(organiser_c
 
 
 def test_action_leaves_requests_already_in_that_status_without_a_second_email(
-    organiser_client, session
+    organiser_client, session, send_queued_email
 ):
     already = ParticipantRequestFactory(session=session, status=Status.SELECTED)
     new = ParticipantRequestFactory(session=session)
 
     run_action(organiser_client, "select", [already, new])
 
+    send_queued_email()
     assert [m.to[0] for m in mail.outbox] == [new.email]
 
 

@@ -47,11 +47,14 @@ def test_a_stranger_cannot_overwrite_a_selected_participant(client, open_session
     assert ParticipantRequest.objects.count() == 1
 
 
-def test_a_known_address_tells_its_owner_with_their_change_link(client, open_session, selected):
+def test_a_known_address_tells_its_owner_with_their_change_link(
+    client, open_session, selected, send_queued_email
+):
     client.post(
         request_url(open_session), request_form_data(email="ada@EXAMPLE.org", name="Mallory")
     )
 
+    send_queued_email()
     [message] = mail.outbox
     assert message.to == ["Ada@Example.org"]
     assert "asked again" in message.subject
@@ -62,9 +65,12 @@ def test_a_known_address_tells_its_owner_with_their_change_link(client, open_ses
     assert 'value="Ada Example"' in page.text
 
 
-def test_the_confirmation_email_carries_a_signed_change_link(client, open_session):
+def test_the_confirmation_email_carries_a_signed_change_link(
+    client, open_session, send_queued_email
+):
     client.post(request_url(open_session), request_form_data())
 
+    send_queued_email()
     [message] = mail.outbox
     url = change_link_in(message)
     assert "@" not in url

@@ -29,10 +29,13 @@ def request_data(**overrides):
     return request_form_data(**{"email": "ada@bücher.example", "expertise": "Other", **overrides})
 
 
-def test_request_confirm_change_through_the_link_then_withdraw(client, demo_session):
+def test_request_confirm_change_through_the_link_then_withdraw(
+    client, demo_session, send_queued_email
+):
     sent = client.post(request_url(demo_session), request_data())
 
     assert sent.status_code == 302
+    send_queued_email()
     [confirmation] = mail.outbox
     assert confirmation.to == ["ada@bücher.example"]
     link = change_link_in(confirmation)
@@ -55,7 +58,9 @@ def test_request_confirm_change_through_the_link_then_withdraw(client, demo_sess
     assert client.get(link).status_code == 404
 
 
-def test_a_known_address_leaves_the_request_alone_and_emails_its_owner(client, demo_session):
+def test_a_known_address_leaves_the_request_alone_and_emails_its_owner(
+    client, demo_session, send_queued_email
+):
     owner = ParticipantRequestFactory(
         session=demo_session,
         name="Ada Example",
@@ -76,13 +81,16 @@ def test_a_known_address_leaves_the_request_alone_and_emails_its_owner(client, d
         "Digital Rights Watch",
         Status.SELECTED,
     )
+    send_queued_email()
     [warning] = mail.outbox
     assert warning.to == ["ada@bücher.example"]
     assert "asked again" in warning.subject
     assert client.get(change_link_in(warning)).status_code == 200
 
 
-def test_two_first_requests_of_one_address_at_once_make_one_request(demo_session):
+def test_two_first_requests_of_one_address_at_once_make_one_request(
+    demo_session, send_queued_email
+):
     spellings = ["ada@bücher.example", "ADA@XN--BCHER-KVA.EXAMPLE"]
     start = threading.Barrier(len(spellings))
 
@@ -99,6 +107,7 @@ def test_two_first_requests_of_one_address_at_once_make_one_request(demo_session
 
     assert statuses == [302, 302]
     assert ParticipantRequest.objects.count() == 1
+    send_queued_email()
     subjects = sorted(message.subject.split(":")[0] for message in mail.outbox)
     assert subjects == [
         "Someone asked again for a place with your address",
@@ -111,7 +120,7 @@ def test_two_first_requests_of_one_address_at_once_make_one_request(demo_session
     [("select", Status.SELECTED), ("waitlist", Status.WAITLISTED), ("decline", Status.DECLINED)],
 )
 def test_admin_actions_change_the_status_and_email_each_requester(
-    organiser_client, demo_session, action, status
+    organiser_client, demo_session, action, status, send_queued_email
 ):
     requests = [
         ParticipantRequestFactory(session=demo_session, email=f"p{n}@example.org") for n in range(3)
@@ -125,5 +134,6 @@ def test_admin_actions_change_the_status_and_email_each_requester(
     assert response.status_code == 302
     assert set(ParticipantRequest.objects.values_list("status", flat=True)) == {status}
     assert all(r.status_changed_at for r in ParticipantRequest.objects.all())
+    send_queued_email()
     assert sorted(m.to[0] for m in mail.outbox) == [f"p{n}@example.org" for n in range(3)]
     assert all("/requests/" in m.body for m in mail.outbox if status != Status.DECLINED)
