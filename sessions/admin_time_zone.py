@@ -68,8 +68,17 @@ class TimeZoneField(forms.CharField):
             "help_text",
             "Type to search (“Vienna”, “Europe/London”), or choose “To be confirmed”.",
         )
+        kwargs.setdefault("label", "Time zone")
         super().__init__(required=False, max_length=64, **kwargs)
         self.require_choice = require_choice
+
+    def has_changed(self, initial, data):
+        # Compared as stored: "To be confirmed", or "europe/vienna", sent back for a
+        # stored "" or "Europe/Vienna" is no change.
+        try:
+            return (initial or "") != self.clean(data)
+        except forms.ValidationError:
+            return True
 
     def clean(self, value):
         text = (value or "").strip()

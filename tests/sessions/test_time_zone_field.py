@@ -4,6 +4,7 @@ site's sessions use most offered first, and "To be confirmed" chosen on purpose.
 import re
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from tests.factories import EventFactory, SessionFactory
@@ -100,3 +101,16 @@ def test_a_session_still_to_be_confirmed_shows_so_and_saves_unchanged(organiser_
         r"<input[^>]*name=\"time_zone\"[^>]*>", page.text
     ).group(0)
     assert response.status_code == 302
+
+
+def test_saving_a_to_be_confirmed_zone_as_shown_records_no_change_of_zone(organiser_client):
+    # The box shows "To be confirmed" for a stored "": sent back as it is, that is
+    # no change, and the admin's history must not say "Changed time_zone".
+    session = SessionFactory(time_zone="")
+    data = change_form_data(session)
+    data["time_zone"] = "To be confirmed"
+
+    response = organiser_client.post(change_url(session), data)
+
+    assert response.status_code == 302
+    assert "time" not in LogEntry.objects.latest("action_time").get_change_message().casefold()
