@@ -215,10 +215,13 @@ def _people_by_name(names):
     if not wanted:
         return {}
     found = {}
-    for speaker in Speaker.objects.only("pk", "name", "honorific", "slug"):
+    for speaker in Speaker.objects.only("pk", "name", "honorific", "post_nominals", "slug"):
+        # With and without the honorific and the post-nominals, as the site's own
+        # pages print a name ("Dr Joyce Hakmeh OBE").
         keys = {
-            paste_words.name_key(speaker.name),
-            paste_words.name_key(f"{speaker.honorific} {speaker.name}"),
+            paste_words.name_key(f"{honorific} {speaker.name} {letters}")
+            for honorific in {"", speaker.honorific}
+            for letters in {"", speaker.post_nominals}
         }
         for key in keys & wanted:
             found.setdefault(key, []).append(speaker)

@@ -587,6 +587,17 @@ def test_people_a_paste_puts_on_stage_join_the_sessions_people(session, people):
     }
 
 
+def test_a_name_written_with_its_post_nominals_is_matched(session):
+    # As the site's own pages print it (common/formatting.full_name).
+    joyce = SpeakerFactory(honorific="Dr", name="Joyce Hakmeh", post_nominals="OBE")
+
+    [slot] = paste.agenda_paste_preview(
+        session=session, text="11:45-12:20 Panel moderated by Dr Joyce Hakmeh OBE"
+    ).slots
+
+    assert (slot.title, slot.moderators) == ("Panel", [joyce])
+
+
 def test_unknown_names_stay_in_the_title_and_are_shown(organiser_client, session, people):
     text = "11:45-12:20 Panel with John Brandolino (UNODC) and Ian Tennant (GI-TOC)"
 
