@@ -231,8 +231,34 @@
         });
     }
 
+    // Leaving the page by a link (Publish, History, Paste agenda ...) with edits not
+    // saved: the browser asks first, instead of dropping what was typed.
+    function guardUnsavedEdits(form) {
+        let edited = false;
+        let saving = false;
+        form.addEventListener("input", function () {
+            edited = true;
+        });
+        form.addEventListener("change", function () {
+            edited = true;
+        });
+        form.addEventListener("submit", function () {
+            saving = true;
+        });
+        window.addEventListener("beforeunload", function (event) {
+            if (edited && !saving) {
+                event.preventDefault();
+                event.returnValue = "";
+            }
+        });
+    }
+
     function start() {
         document.querySelectorAll(".slot-editor.js-inline-admin-formset").forEach(init);
+        const form = document.getElementById("session_form");
+        if (form) {
+            guardUnsavedEdits(form);
+        }
     }
 
     if (document.readyState === "loading") {

@@ -197,3 +197,22 @@ def test_a_row_removed_after_rows_moved_leaves_a_form_that_saves(editor, how):
 
     expect(editor.locator(".messagelist .success")).to_be_visible()
     assert set(session.slots.values_list("title", flat=True)) == expected
+
+
+def test_leaving_by_publish_with_unsaved_edits_asks_first(editor):
+    session = SessionFactory(start_time=time(10, 0), end_time=time(12, 0), title="Evidence")
+    AgendaSlotFactory(session=session, start=time(10, 0), end=time(10, 30), title="Welcome")
+    editor.goto(change_url(session))
+    editor.locator("#slots-0 [name$='-title']").fill("Welcome and opening")
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    editor.on("dialog", dismiss)
+    editor.get_by_role("link", name="Publish").click()
+
+    expect(editor.locator("#slots-0 [name$='-title']")).to_have_value("Welcome and opening")
+    assert asked == ["beforeunload"]
+    assert "/change/" in editor.url
