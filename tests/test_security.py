@@ -18,13 +18,17 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_deploy_checks_report_nothing_with_production_settings():
+def test_deploy_checks_report_nothing_with_production_settings(tmp_path):
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")},
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "events.example.org",
         "HTTPS": "1",
         "EMAIL_URL": "smtp://mail.example.org:587",
+        # A database as production has one: the checks ask it whether it stores JSON
+        # (the task queue's table), and a fresh clone has no data/ folder yet.
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CACHE_URL": f"filecache://{tmp_path / 'cache'}",
     }
 
     result = subprocess.run(
