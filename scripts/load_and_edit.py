@@ -38,24 +38,13 @@ import urllib.parse
 import urllib.request
 
 from adminclient import AdminClient
-from siteserver import DEMO, prepare, serve, workdir
+from siteserver import DEMO, OPEN_REQUESTS, prepare, request_form_data, serve, workdir
 
 PORT = 8711
 DURATION = float(os.environ.get("LOAD_SECONDS", "30"))
 READERS = int(os.environ.get("LOAD_READERS", "16"))
 BURST = 30
 LIMIT_PER_ADDRESS = 10  # participants/ratelimit.py PER_CLIENT
-# The demo session takes requests; a run on a database kept from an earlier run
-# starts with no requests and no rate-limit counts left over from it.
-OPEN_REQUESTS = (
-    "from participants.models import ParticipantRequest, RateLimitCounter, RequestSettings; "
-    "from sessions.models import Session; "
-    "session = Session.objects.get(slug='international-cooperation-against-cybercrime'); "
-    "RequestSettings.objects.update_or_create(session=session, "
-    "defaults={'requests_open': True, 'closes_on': None}); "
-    "ParticipantRequest.objects.filter(session=session).delete(); "
-    "RateLimitCounter.objects.all().delete()"
-)
 VERSIONED = re.compile(r"^(?P<title>.*?) v(?P<version>\d+)$")
 AGENDA_TITLE = re.compile(r'<h3 class="agenda-title">(.*?)(?:<span|</h3>)')
 CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
@@ -160,24 +149,11 @@ def request_burst():
     form_url = f"{SITE}{DEMO}request/"
     with opener.open(form_url, timeout=10) as response:
         page = response.read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-    expertise = re.search(r'<select name="expertise".*?<option value="([^"]+)"', page, re.S)[1]
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     barrier, statuses, lock = threading.Barrier(BURST), {}, threading.Lock()
 
     def post(number):
-        body = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "name": f"Visitor {number}",
-                "email": f"visitor{number}@example.org",
-                "organisation": "Independent",
-                "expertise": expertise,
-                "motivation": "To follow the discussion.",
-                "consent": "on",
-                "website": "",
-            }
-        )
+        body = urllib.parse.urlencode(request_form_data(page, number))
         connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",

@@ -5,6 +5,7 @@ the checkout's own data/ is never touched.
 """
 
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -22,6 +23,35 @@ PYTHON = sys.executable
 DEMO = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
 # June next year: a date to come, so the session still takes requests for a place.
 DEMO_DATE = date.today().replace(year=date.today().year + 1, month=6, day=1).isoformat()
+
+
+# The demo session takes requests; a database kept from an earlier run starts with
+# no requests and no rate-limit counts left over from it.
+OPEN_REQUESTS = (
+    "from participants.models import ParticipantRequest, RateLimitCounter, RequestSettings; "
+    "from sessions.models import Session; "
+    "session = Session.objects.get(slug='international-cooperation-against-cybercrime'); "
+    "RequestSettings.objects.update_or_create(session=session, "
+    "defaults={'requests_open': True, 'closes_on': None}); "
+    "ParticipantRequest.objects.filter(session=session).delete(); "
+    "RateLimitCounter.objects.all().delete()"
+)
+
+
+def request_form_data(page, number):
+    """What visitor `number` sends from the demo session's request form `page`."""
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    expertise = re.search(r'<select name="expertise".*?<option value="([^"]+)"', page, re.S)[1]
+    return {
+        "csrfmiddlewaretoken": token,
+        "name": f"Visitor {number}",
+        "email": f"visitor{number}@example.org",
+        "organisation": "Independent",
+        "expertise": expertise,
+        "motivation": "To follow the discussion.",
+        "consent": "on",
+        "website": "",
+    }
 
 
 def prepare(work, *commands):

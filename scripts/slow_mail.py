@@ -15,7 +15,6 @@ At most 10 posts: the form's rate limit is 10 an hour per client address.
 """
 
 import http.cookiejar
-import re
 import socket
 import statistics
 import subprocess
@@ -25,15 +24,8 @@ import time
 import urllib.parse
 import urllib.request
 
-from siteserver import DEMO, PYTHON, ROOT, prepare, serve, workdir
+from siteserver import DEMO, OPEN_REQUESTS, PYTHON, ROOT, prepare, request_form_data, serve, workdir
 
-# The demo session takes requests.
-OPEN_REQUESTS = (
-    "from participants.models import RequestSettings; "
-    "from sessions.models import Session; "
-    "RequestSettings.objects.update_or_create(session=Session.objects.get(), "
-    "defaults={'requests_open': True, 'closes_on': None})"
-)
 PORT = 8977
 ROUNDS = 5
 DELAY = 5.0
@@ -85,20 +77,7 @@ def post_form(opener, number):
     form_url = f"http://127.0.0.1:{PORT}{DEMO}request/"
     with opener.open(form_url, timeout=30) as response:
         page = response.read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-    expertise = re.search(r'<select name="expertise".*?<option value="([^"]+)"', page, re.S)[1]
-    body = urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            "name": f"Visitor {number}",
-            "email": f"visitor{number}@example.org",
-            "organisation": "Independent",
-            "expertise": expertise,
-            "motivation": "To follow the discussion.",
-            "consent": "on",
-            "website": "",
-        }
-    ).encode()
+    body = urllib.parse.urlencode(request_form_data(page, number)).encode()
     request = urllib.request.Request(form_url, body, headers={"Referer": form_url})
     started = time.perf_counter()
     with opener.open(request, timeout=30) as response:
