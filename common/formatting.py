@@ -37,14 +37,15 @@ def duration(delta: timedelta | None) -> str:
 
 
 def duration_in_words(delta: timedelta | None) -> str:
-    """1 hour, 2 hours, 30 minutes, 1 hour 30 minutes: for a sentence ("try again in
-    1 hour"); an empty string for none."""
+    """1 hour, 2 hours, 30 minutes, 1 hour 30 minutes, 1 day: for a sentence ("try
+    again in 1 hour"); an empty string for none. The length of a negative delta."""
     if delta is None:
         return ""
-    hours, minutes = divmod(int(delta.total_seconds() // 60), 60)
+    hours, minutes = divmod(int(abs(delta).total_seconds() // 60), 60)
+    days, hours = divmod(hours, 24)
     words = [
         f"{n} {unit}{'' if n == 1 else 's'}"
-        for n, unit in ((hours, "hour"), (minutes, "minute"))
+        for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
         if n
     ]
     return " ".join(words) or "a minute"

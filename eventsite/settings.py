@@ -34,6 +34,9 @@ else:
 
 # Used for absolute links where there is no request (sitemaps, calendar files).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Who publishes the site: the organiser in schema.org data and the author of the
+# Atom feed for an event that names no organiser of its own.
+SITE_NAME = env.str("SITE_NAME", default="Events")
 # The site's name inside calendar UIDs and schedule guids ("session-12@events.example.org").
 # Set it once and keep it: a new value makes every calendar see new entries.
 CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", default=urlsplit(SITE_URL).hostname)
@@ -86,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication: change history records which organiser made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The changes to the agenda that one request makes are told as one change.
+    "sessions.middleware.ChangeBatchMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into its response.

@@ -147,9 +147,22 @@ class SessionAdmin(
                     "date",
                     ("start_time", "end_time"),
                     "time_zone",
-                    "venue",
                     "online_url",
                 ]
+            },
+        ),
+        (
+            "Venue",
+            {
+                "description": "Every part may stay empty while it is to be confirmed. "
+                "The address and position go into calendars (with a map) and search results.",
+                "fields": [
+                    "venue",
+                    "street_address",
+                    ("postal_code", "city"),
+                    "country",
+                    ("latitude", "longitude"),
+                ],
             },
         ),
         ("Content", {"fields": ["outline"]}),

@@ -2,6 +2,7 @@
 
 from .core.change import AgendaChange
 from .core.event import Event
+from .core.renames import FormerSlug
 from .core.role import SessionRole
 from .core.session import RESERVED_SESSION_SLUGS, Session, validate_time_zone
 from .core.slot import RUNNING_ORDER, AgendaSlot
@@ -12,6 +13,7 @@ __all__ = [
     "AgendaChange",
     "AgendaSlot",
     "Event",
+    "FormerSlug",
     "Session",
     "SessionRole",
     "validate_time_zone",

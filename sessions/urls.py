@@ -6,6 +6,9 @@ exports/views.py     calendar files (ical.py) and schedules (schedule_json.py, s
 exports/atom.py      the Atom feed of changes
 runofshow/views.py   the staff's run-of-show, its stage copy, cue cards and CSV
 The organiser tools are admin pages: tools/admin.py adds them to the session's admin.
+
+Every address that names an event (and a session) follows renames: the slugs
+they had before lead to the current address with a 301 (public/renames.py).
 """
 
 from django.contrib.sitemaps.views import sitemap
@@ -17,6 +20,7 @@ from .exports import views as export_views
 from .exports.atom import EventChangesFeed
 from .exports.conditional import conditional, event_fingerprint
 from .public import views
+from .public.renames import follows_renames
 from .public.sitemaps import SITEMAPS
 from .runofshow import views as runofshow_views
 
@@ -24,10 +28,14 @@ app_name = "agenda"
 
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
-    path("events/<slug:event>/", public_page(views.EventView.as_view()), name="event"),
+    path(
+        "events/<slug:event>/",
+        public_page(follows_renames(views.EventView.as_view())),
+        name="event",
+    ),
     path(
         "events/<slug:event>/<slug:session>/",
-        public_page(views.SessionView.as_view()),
+        public_page(follows_renames(views.SessionView.as_view())),
         name="session",
     ),
 ]
@@ -39,27 +47,27 @@ urlpatterns = [
 urlpatterns += [
     path(
         "events/<slug:event>/calendar.ics",
-        public_page(export_views.event_ics),
+        public_page(follows_renames(export_views.event_ics)),
         name="event_ics",
     ),
     path(
         "events/<slug:event>/schedule.json",
-        public_page(export_views.schedule_json),
+        public_page(follows_renames(export_views.schedule_json)),
         name="schedule_json",
     ),
     path(
         "events/<slug:event>/schedule.xml",
-        public_page(export_views.schedule_xml),
+        public_page(follows_renames(export_views.schedule_xml)),
         name="schedule_xml",
     ),
     path(
         "events/<slug:event>/changes.atom",
-        public_page(conditional(event_fingerprint)(EventChangesFeed())),
+        public_page(follows_renames(conditional(event_fingerprint)(EventChangesFeed()))),
         name="changes_feed",
     ),
     path(
         "events/<slug:event>/<slug:session>.ics",
-        public_page(export_views.session_ics),
+        public_page(follows_renames(export_views.session_ics)),
         name="session_ics",
     ),
 ]
@@ -68,22 +76,22 @@ urlpatterns += [
 urlpatterns += [
     path(
         "events/<slug:event>/<slug:session>/run-of-show/",
-        runofshow_views.RunOfShowView.as_view(),
+        follows_renames(runofshow_views.RunOfShowView.as_view()),
         name="run_of_show",
     ),
     path(
         "events/<slug:event>/<slug:session>/run-of-show/compact/",
-        runofshow_views.RunOfShowView.as_view(compact=True),
+        follows_renames(runofshow_views.RunOfShowView.as_view(compact=True)),
         name="run_of_show_compact",
     ),
     path(
         "events/<slug:event>/<slug:session>/run-of-show/cards/",
-        runofshow_views.CueCardsView.as_view(),
+        follows_renames(runofshow_views.CueCardsView.as_view()),
         name="run_of_show_cards",
     ),
     path(
         "events/<slug:event>/<slug:session>/run-of-show.csv",
-        runofshow_views.RunOfShowCSVView.as_view(),
+        follows_renames(runofshow_views.RunOfShowCSVView.as_view()),
         name="run_of_show_csv",
     ),
 ]

@@ -3,8 +3,13 @@
 The rows are written by the receivers in changes.py.
 """
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.db import models
 from django.utils import timezone
+
+from common.formatting import duration_in_words
 
 from .session import Session
 
@@ -38,6 +43,12 @@ class AgendaChange(models.Model):
     description = models.TextField(help_text="Plain text, as participants read it.")
     # The start the session had before a move (schema.org previousStartDate).
     previous_start = models.DateTimeField(null=True, blank=True)
+    # How far the meeting or the item moved, when its start and end moved alike.
+    moved_by = models.DurationField(null=True, blank=True)
+    # The changes one save made (one request) share a batch: participants read them
+    # as one change ("moved 30 minutes later: the meeting and its 5 items"). Empty
+    # for changes made alone.
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = AgendaChangeQuerySet.as_manager()
@@ -48,3 +59,83 @@ class AgendaChange(models.Model):
 
     def __str__(self):
         return f"{self.session}: {self.get_kind_display()}"
+
+
+@dataclass
+class ChangeGroup:
+    """The changes one save made to one session, told as one change."""
+
+    changes: list  # AgendaChange rows, newest first as read
+
+    @property
+    def session(self):
+        return self.changes[0].session
+
+    @property
+    def changed_at(self):
+        return max(change.changed_at for change in self.changes)
+
+    @property
+    def key(self):
+        """Stable per group: the batch, or the change's own key for a change made alone."""
+        first = self.changes[0]
+        return f"changes-{first.batch}" if first.batch else f"change-{first.pk}"
+
+    @property
+    def details(self):
+        """The sentences, in the order they were recorded."""
+        return [change.description for change in sorted(self.changes, key=_recorded_order)]
+
+    @property
+    def headline(self):
+        """What happened, in a few words: "Moved 30 minutes later: the meeting and its 5 items"."""
+        moved = self.moved_together()
+        if moved is not None:
+            return moved
+        kinds = []
+        for change in sorted(self.changes, key=_recorded_order):
+            label = change.get_kind_display()
+            if label not in kinds:
+                kinds.append(label)
+        return "; ".join(kinds)
+
+    @property
+    def summary(self):
+        """The one line the page shows: the headline when it says more, then the sentences."""
+        moved = self.moved_together()
+        sentences = " ".join(self.details)
+        return f"{moved}. {sentences}" if moved and len(self.changes) > 1 else sentences
+
+    def moved_together(self):
+        """The headline when everything in the group moved by the same time, else None."""
+        kinds = {change.kind for change in self.changes}
+        if not kinds <= {AgendaChange.Kind.WHEN, AgendaChange.Kind.SLOT_MOVED}:
+            return None
+        distances = {change.moved_by for change in self.changes}
+        if len(distances) != 1 or None in distances:
+            return None
+        (distance,) = distances
+        direction = "later" if distance > timedelta(0) else "earlier"
+        items = sum(change.kind == AgendaChange.Kind.SLOT_MOVED for change in self.changes)
+        meeting = AgendaChange.Kind.WHEN in kinds
+        what = ["the meeting"] if meeting else []
+        if items:
+            what.append(f"its {_items(items)}" if meeting else _items(items))
+        return f"Moved {duration_in_words(distance)} {direction}: {' and '.join(what)}"
+
+
+def _items(count):
+    return "1 agenda item" if count == 1 else f"{count} agenda items"
+
+
+def _recorded_order(change):
+    return (change.changed_at, change.pk or 0)
+
+
+def group_changes(changes):
+    """`changes` (newest first) as ChangeGroups, newest first: one per save and session."""
+    groups = {}
+    for change in changes:
+        key = (change.session_id, change.batch or f"alone-{change.pk}")
+        groups.setdefault(key, []).append(change)
+    return [ChangeGroup(rows) for rows in groups.values()]

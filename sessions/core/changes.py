@@ -17,6 +17,11 @@ before that, organisers are drafting. The SEQUENCE rises for drafts too; it is
 harmless and keeps the rule simple.
 """
 
+import contextlib
+import uuid
+from contextvars import ContextVar
+from datetime import date, datetime
+
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import dateformat, timezone
@@ -29,9 +34,29 @@ from .slot import AgendaSlot
 
 # The session fields that place it in a calendar: a change raises SEQUENCE.
 WHEN = ("date", "start_time", "end_time", "time_zone")
-PLACE = ("venue", "online_url")
-CALENDAR_FIELDS = (*WHEN, *PLACE, "cancelled")
+ADDRESS = ("street_address", "postal_code", "city", "country")
+PLACE = ("venue", *ADDRESS, "online_url")
+CALENDAR_FIELDS = (*WHEN, *PLACE, "latitude", "longitude", "cancelled")
 SLOT_FIELDS = ("start", "end", "title")
+
+# The batch of the changes being made now: one per request (ChangeBatchMiddleware),
+# or per `one_change()` block; None records each change on its own.
+_batch = ContextVar("agenda_change_batch", default=None)
+
+
+@contextlib.contextmanager
+def one_change():
+    """Record the changes made inside as one change (one Atom entry, one line)."""
+    token = _batch.set(uuid.uuid4())
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def _recorded(change):
+    change.batch = _batch.get()
+    return change
 
 
 def _stored(model, pk, fields):
@@ -56,11 +81,40 @@ def _when(values):
 
 
 def _place(values):
-    parts = [values["venue"] or ""]
-    if values["online_url"]:
-        parts.append("online")
-    text = " and ".join(part for part in parts if part)
-    return text or "to be confirmed"
+    """The place as a sentence names it; "" while it is to be confirmed."""
+    place = Session(**{name: values[name] for name in PLACE}).place_name
+    if place and values["online_url"]:
+        return f"{place}, and online"
+    return place or ("online" if values["online_url"] else "")
+
+
+def _place_sentence(before, after):
+    if not before:
+        return f"The place is confirmed: {after}."
+    if not after:
+        return f"The place is to be confirmed again (it was {before})."
+    return f"The place changed from {before} to {after}."
+
+
+def _moved_by(before_start, before_end, after_start, after_end):
+    """How far a span moved, when both ends moved alike (and are all known); else None."""
+    if None in (before_start, before_end, after_start, after_end):
+        return None
+    moved = after_start - before_start
+    if not moved or after_end - before_end != moved:
+        return None
+    return moved
+
+
+def _wall(values, field):
+    """The naive wall-clock datetime of a session's start or end, if date and time are known."""
+    if values["date"] is None or values[field] is None:
+        return None
+    return datetime.combine(values["date"], values[field])
+
+
+def _on_a_day(time):
+    return None if time is None else datetime.combine(date.min, time)
 
 
 def _slot(values):
@@ -91,6 +145,7 @@ def session_record_changes(sender, instance, created, raw, **kwargs):
     if any(stored[name] != now[name] for name in WHEN):
         before = Session(**{name: stored[name] for name in WHEN})
         moved_from = before.starts_at
+        same_zone = stored["time_zone"] == now["time_zone"]
         changes.append(
             AgendaChange(
                 kind=AgendaChange.Kind.WHEN,
@@ -98,13 +153,22 @@ def session_record_changes(sender, instance, created, raw, **kwargs):
                 # Only a known start that really moved is a reschedule; setting a
                 # date that was still to be confirmed is not.
                 previous_start=moved_from if moved_from != instance.starts_at else None,
+                moved_by=_moved_by(
+                    _wall(stored, "start_time"),
+                    _wall(stored, "end_time"),
+                    _wall(now, "start_time"),
+                    _wall(now, "end_time"),
+                )
+                if same_zone
+                else None,
             )
         )
-    if any(stored[name] != now[name] for name in PLACE):
+    place_before, place_after = _place(stored), _place(now)
+    if place_before != place_after:
         changes.append(
             AgendaChange(
                 kind=AgendaChange.Kind.PLACE,
-                description=f"The place changed from {_place(stored)} to {_place(now)}.",
+                description=_place_sentence(place_before, place_after),
             )
         )
     if stored["cancelled"] != now["cancelled"]:
@@ -113,6 +177,7 @@ def session_record_changes(sender, instance, created, raw, **kwargs):
         changes.append(AgendaChange(kind=kind, description=f"The meeting {text}."))
     for change in changes:
         change.session = instance
+        _recorded(change)
     AgendaChange.objects.bulk_create(changes)
 
 
@@ -139,11 +204,13 @@ def slot_record_changes(sender, instance, created, raw, **kwargs):
     now = {name: getattr(instance, name) for name in SLOT_FIELDS}
     if created:
         if _published_session(instance) is not None:
-            AgendaChange.objects.create(
-                session_id=instance.session_id,
-                kind=AgendaChange.Kind.SLOT_ADDED,
-                description=f"Added to the agenda: {_slot(now)}.",
-            )
+            _recorded(
+                AgendaChange(
+                    session_id=instance.session_id,
+                    kind=AgendaChange.Kind.SLOT_ADDED,
+                    description=f"Added to the agenda: {_slot(now)}.",
+                )
+            ).save()
         return
     if stored is None:
         return
@@ -154,6 +221,10 @@ def slot_record_changes(sender, instance, created, raw, **kwargs):
                 kind=AgendaChange.Kind.SLOT_MOVED,
                 description=f"“{now['title']}” moved from "
                 f"{_span(stored['start'], stored['end'])} to {_span(now['start'], now['end'])}.",
+                moved_by=_moved_by(
+                    *map(_on_a_day, (stored["start"], stored["end"])),
+                    *map(_on_a_day, (now["start"], now["end"])),
+                ),
             )
         )
     if stored["title"] != now["title"]:
@@ -165,6 +236,7 @@ def slot_record_changes(sender, instance, created, raw, **kwargs):
         )
     for change in changes:
         change.session_id = instance.session_id
+        _recorded(change)
     AgendaChange.objects.bulk_create(changes)
 
 
@@ -183,9 +255,11 @@ def slot_record_removal(sender, instance, origin, **kwargs):
     )
     if touched:
         values = {name: getattr(instance, name) for name in SLOT_FIELDS}
-        AgendaChange.objects.create(
-            session_id=instance.session_id,
-            kind=AgendaChange.Kind.SLOT_REMOVED,
-            description=f"Removed from the agenda: {_slot(values)}.",
-            changed_at=stamp,
-        )
+        _recorded(
+            AgendaChange(
+                session_id=instance.session_id,
+                kind=AgendaChange.Kind.SLOT_REMOVED,
+                description=f"Removed from the agenda: {_slot(values)}.",
+                changed_at=stamp,
+            )
+        ).save()

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -153,7 +154,42 @@ class Session(models.Model):
         validators=[validate_time_zone],
         help_text='IANA name, e.g. "Europe/London". Leave empty while to be confirmed.',
     )
-    venue = models.CharField(max_length=300, blank=True, help_text="Empty: to be confirmed.")
+    # The place: its name and, when known, its postal address and position. Every
+    # part may stay empty while it is to be confirmed.
+    venue = models.CharField(
+        "venue name",
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text='The place\'s name, e.g. "Chatham House". Empty: to be confirmed.',
+    )
+    street_address = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text='e.g. "10 St James\'s Square".',
+    )
+    postal_code = models.CharField(max_length=20, blank=True, validators=[validate_single_line])
+    city = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
+    country = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        default=None,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Degrees north (negative: south), e.g. 51.507431. Calendars show it on a map.",
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        default=None,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="Degrees east (negative: west), e.g. -0.135120.",
+    )
     online_url = models.URLField(blank=True, help_text="Link for an online or hybrid meeting.")
 
     outline = models.TextField(blank=True, help_text="Markdown.")
@@ -219,6 +255,12 @@ class Session(models.Model):
                 violation_error_message="The session must end after it starts.",
             ),
             models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="session_position_both_or_neither",
+                violation_error_message="Give both a latitude and a longitude, or neither.",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(capacity_min__isnull=True)
                 | models.Q(capacity_max__isnull=True)
                 | models.Q(capacity_min__lte=models.F("capacity_max")),
@@ -260,6 +302,24 @@ class Session(models.Model):
     def has_calendar_times(self):
         """Date, start, end and zone are all known: a calendar entry can be made."""
         return self.starts_at is not None and self.ends_at is not None
+
+    @property
+    def postal_address(self):
+        """The address as it is written on one line: street, city and postcode, country."""
+        town = " ".join(part for part in (self.city, self.postal_code) if part)
+        return ", ".join(part for part in (self.street_address, town, self.country) if part)
+
+    @property
+    def place_name(self):
+        """The venue's name and address in one line, or "" while both are to be confirmed."""
+        return ", ".join(part for part in (self.venue, self.postal_address) if part)
+
+    @property
+    def position(self):
+        """(latitude, longitude) as floats, or None when not given."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (float(self.latitude), float(self.longitude))
 
     @property
     def expertise_list(self):

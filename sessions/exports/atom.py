@@ -1,4 +1,4 @@
-"""An Atom feed per event of what changed after publication (core/changes.py)."""
+"""An Atom feed per event: what changed after publication (core/changes.py), one entry a save."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -9,14 +9,22 @@ from django.utils.html import escape
 
 from common.site_url import absolute_url
 
+from ..core.change import group_changes
+from ..core.text import multi_line, one_line
 from ..models import AgendaChange, Session
-from .text import multi_line, one_line
 from .views import public_event
 
 LATEST = 50
+# Changes read to make the latest entries: one save of a long agenda can make
+# hundreds (every item moved), and they are one entry.
+READ_AT_MOST = 2000
 
 
 class EventChangesFeed(Feed):
+    """One entry per save: the changes one save made to a session are told together
+    ("Moved 30 minutes later: the meeting and its 5 agenda items"), with each of
+    them in the entry's text (core/change.py groups them)."""
+
     feed_type = Atom1Feed
 
     def get_object(self, request, event):
@@ -28,6 +36,13 @@ class EventChangesFeed(Feed):
     def subtitle(self, event):
         return "Dates, times, places and agenda items that changed after publication."
 
+    # RFC 4287 4.1.1: a feed names an author, or each of its entries does.
+    def author_name(self, event):
+        return one_line(event.organiser) or settings.SITE_NAME
+
+    def author_link(self, event):
+        return None if event.organiser else absolute_url("/")
+
     # Absolute links on SITE_URL: Django's Feed would put the request's host and
     # scheme before a bare path.
     def link(self, event):
@@ -37,31 +52,33 @@ class EventChangesFeed(Feed):
         return absolute_url(reverse("agenda:changes_feed", kwargs={"event": event.slug}))
 
     def items(self, event):
-        return (
+        changes = (
             AgendaChange.objects.filter(
                 session__in=Session.objects.in_public_feeds().filter(event=event)
             )
             .select_related("session__event")
-            .fetch_mode(models.FETCH_RAISE)[:LATEST]
+            .fetch_mode(models.FETCH_RAISE)[:READ_AT_MOST]
         )
+        return group_changes(changes)[:LATEST]
 
-    def item_title(self, change):
-        return f"{one_line(change.session)}: {change.get_kind_display()}"
+    def item_title(self, group):
+        return f"{one_line(group.session)}: {group.headline}"
 
-    def item_description(self, change):
-        # Atom carries the summary as HTML; the sentence is plain text.
-        return escape(multi_line(change.description))
+    def item_description(self, group):
+        # Atom carries the summary as HTML; the sentences are plain text, one per line.
+        return "<br>".join(escape(multi_line(sentence)) for sentence in group.details)
 
-    def item_link(self, change):
-        return absolute_url(f"{change.session.get_absolute_url()}#changes")
+    def item_link(self, group):
+        return absolute_url(f"{group.session.get_absolute_url()}#changes")
 
-    def item_guid(self, change):
-        return f"tag:{settings.CALENDAR_UID_DOMAIN},2026:change-{change.pk}"
+    def item_guid(self, group):
+        # A change recorded alone keeps the identifier its entry always had.
+        return f"tag:{settings.CALENDAR_UID_DOMAIN},2026:{group.key}"
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, change):
-        return change.changed_at
+    def item_pubdate(self, group):
+        return group.changed_at
 
-    def item_updateddate(self, change):
-        return change.changed_at
+    def item_updateddate(self, group):
+        return group.changed_at

@@ -6,7 +6,7 @@ import icalendar
 
 from common.richtext import summary
 
-from .text import agenda_text, guid, multi_line, one_line, place, session_uid, utc
+from ..core.text import agenda_text, guid, multi_line, one_line, place, session_uid, utc
 
 PRODID = "-//eventsite//Event agendas//EN"
 # How often subscribed calendars should fetch the event feed again.

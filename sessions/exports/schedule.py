@@ -14,7 +14,7 @@ from django.urls import reverse
 from common.formatting import clock
 from common.richtext import to_plain
 
-from .text import agenda_text, guid, multi_line, one_line, place, session_guid, utc
+from ..core.text import agenda_text, guid, multi_line, one_line, session_guid, utc
 
 SCHEDULE_TYPE = "meeting"
 # The grid schedule apps lay sessions on; agenda times are to the minute.
@@ -61,7 +61,11 @@ class Schedule:
 
 
 def room(session):
-    return place(session) or "Venue to be confirmed"
+    """The venue's name (its address is no room name), "online", or to be confirmed."""
+    venue = one_line(session.venue)
+    if venue and session.online_url:
+        return f"{venue} and online"
+    return venue or ("Online" if session.online_url else "Venue to be confirmed")
 
 
 def plan_schedule(event, agendas):

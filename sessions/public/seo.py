@@ -1,6 +1,9 @@
 """What search engines and link previews read: descriptions and schema.org JSON-LD."""
 
+from django.conf import settings
+
 from common.richtext import summary
+from common.site_url import absolute_url
 
 SCHEDULED = "https://schema.org/EventScheduled"
 RESCHEDULED = "https://schema.org/EventRescheduled"
@@ -29,6 +32,32 @@ def _person(speaker, affiliations):
             {"@type": "Organization", "name": a.organisation.name} for a in affiliations
         ]
     return person
+
+
+def place(session):
+    """schema.org Place: the venue's name, its PostalAddress and position, as far as known."""
+    data = {"@type": "Place"}
+    if session.venue:
+        data["name"] = session.venue
+    parts = {
+        "streetAddress": session.street_address,
+        "addressLocality": session.city,
+        "postalCode": session.postal_code,
+        "addressCountry": session.country,
+    }
+    if any(parts.values()):
+        data["address"] = {"@type": "PostalAddress", **{k: v for k, v in parts.items() if v}}
+    if session.position:
+        latitude, longitude = session.position
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": latitude, "longitude": longitude}
+    return data
+
+
+def organizer(event):
+    """The event's organiser; while none is named, the site that publishes it."""
+    if event.organiser:
+        return {"@type": "Organization", "name": event.organiser}
+    return {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute_url("/")}
 
 
 def event_status(session, changes):
@@ -72,19 +101,22 @@ def session_json_ld(agenda, url, changes=()):
         data["previousStartDate"] = [
             (start.astimezone(zone) if zone else start).isoformat() for start in previous_starts
         ]
-    if session.venue:
-        data["location"] = {"@type": "Place", "name": session.venue}
+    in_person = bool(session.place_name)
+    # The meeting link itself is for participants only: search engines get the page.
+    online = {"@type": "VirtualLocation", "url": url}
+    if in_person and session.online_url:
+        data["location"] = [place(session), online]
+    elif in_person:
+        data["location"] = place(session)
     elif session.online_url:
-        # The meeting link itself is for participants only: search engines get the page.
-        data["location"] = {"@type": "VirtualLocation", "url": url}
-    if session.venue and session.online_url:
+        data["location"] = online
+    if in_person and session.online_url:
         data["eventAttendanceMode"] = "https://schema.org/MixedEventAttendanceMode"
     elif session.online_url:
         data["eventAttendanceMode"] = "https://schema.org/OnlineEventAttendanceMode"
-    elif session.venue:
+    elif in_person:
         data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
-    if session.event.organiser:
-        data["organizer"] = {"@type": "Organization", "name": session.event.organiser}
+    data["organizer"] = organizer(session.event)
     performers = [
         _person(role.speaker, role.speaker.affiliations.all())
         for role in [*agenda.speakers, *agenda.leads]

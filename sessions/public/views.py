@@ -12,8 +12,10 @@ from common.site_url import absolute_url
 from speakers.models import Speaker
 
 from ..core.agenda import build_agenda, session_queryset
+from ..core.change import group_changes
 from ..models import Event, Session
 from . import extensions, seo
+from .calendar_links import calendar_links
 
 # Public pages load everything they show up front; FETCH_RAISE turns any lazy
 # load (one query per row, the N+1 problem) into an error that tests catch.
@@ -51,15 +53,23 @@ class EventView(DetailView):
 
     def get_context_data(self, **kwargs):
         event = self.object
-        calendar_url = absolute_url(reverse("agenda:event_ics", kwargs={"event": event.slug}))
+        calendar_url = event_calendar_url(event)
         return super().get_context_data(
             calendar_url=calendar_url,
-            # The same feed for calendar programs to subscribe to rather than import once.
-            webcal_url="webcal://" + calendar_url.split("://", 1)[1],
+            webcal_url=webcal(calendar_url),
             canonical_url=absolute_url(event.get_absolute_url()),
             description=summary(event.description) or event.title,
             **kwargs,
         )
+
+
+def event_calendar_url(event):
+    return absolute_url(reverse("agenda:event_ics", kwargs={"event": event.slug}))
+
+
+def webcal(calendar_url):
+    """The same feed for calendar programs to subscribe to rather than import once."""
+    return "webcal://" + calendar_url.split("://", 1)[1]
 
 
 class SessionView(TemplateView):
@@ -74,6 +84,7 @@ class SessionView(TemplateView):
         agenda = build_agenda(session)
         changes = list(session.changes.fetch_mode(RAISE))
         url = absolute_url(session.get_absolute_url())
+        in_feeds = session.is_published and session.allow_indexing
         # The URL's "event" and "session" slugs give way to the objects.
         return {
             **super().get_context_data(**kwargs),
@@ -83,6 +94,10 @@ class SessionView(TemplateView):
             "canonical_url": url,
             "description": summary(session.outline) or str(session),
             "changes": changes,
+            "change_groups": group_changes(changes),
+            "calendar_links": calendar_links(session, url),
+            # Closed meetings are not in the event's feed: no subscription offered there.
+            "event_webcal_url": webcal(event_calendar_url(session.event)) if in_feeds else None,
             "action_templates": extensions.session_actions.templates(),
             "json_ld": seo.session_json_ld(agenda, url, changes),
             "noindex": not (session.is_published and session.allow_indexing),

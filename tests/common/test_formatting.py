@@ -16,7 +16,7 @@ from common.formatting import (
     span,
 )
 from sessions.core.rules import SlotTimes
-from sessions.exports.text import agenda_lines
+from sessions.core.text import agenda_lines
 
 
 def test_span_joins_start_and_end_with_an_en_dash():
@@ -53,6 +53,9 @@ def test_duration_in_hours_and_minutes(minutes, text):
         (1, "1 minute"),
         (90, "1 hour 30 minutes"),
         (0, "a minute"),
+        (24 * 60, "1 day"),
+        (2 * 24 * 60 + 30, "2 days 30 minutes"),
+        (-30, "30 minutes"),
     ],
 )
 def test_duration_in_words_for_a_sentence(minutes, text):

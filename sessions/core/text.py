@@ -1,9 +1,11 @@
-"""What every export says alike: stable identifiers, the agenda as plain text, the place.
+"""A session in plain text, as every export and the page's calendar links say it alike:
+stable identifiers, the agenda as plain text, the place.
 
-Every module of this package turns `Agenda` objects (core/agenda.py) into bytes;
-none reads the database. `absolute` is a callable that turns a path into an
-absolute URL (the view passes `common.site_url.absolute_url`: SITE_URL, never
-the request's host).
+Every export (sessions/exports/) turns `Agenda` objects (core/agenda.py) into
+bytes; none reads the database. `absolute` is a callable that turns a path into
+an absolute URL (the view passes `common.site_url.absolute_url`: SITE_URL, never
+the request's host). The session page's "add to Google Calendar / Outlook" links
+(public/calendar_links.py) are made from the same text.
 
 Staff-only slot fields (cue, tech_notes, responsible) are never read here, and
 the online meeting link is left out as on the public page: only "online" is said.
@@ -83,10 +85,11 @@ def agenda_text(agenda, url=None):
 
 
 def place(session):
-    """Where the meeting is, as the page says it: the venue, "online", or nothing."""
-    venue = one_line(session.venue)
+    """Where the meeting is, as the page says it: the venue's name and address,
+    "online", both, or nothing while it is to be confirmed."""
+    venue = one_line(session.place_name)
     if venue and session.online_url:
-        return f"{venue} and online"
+        return f"{venue}, and online"
     return venue or ("Online" if session.online_url else "")
 
 
