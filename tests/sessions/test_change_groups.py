@@ -191,3 +191,19 @@ def test_a_corrected_position_alone_tells_calendars_but_records_no_sentence():
     session.refresh_from_db()
     assert session.sequence == sequence + 1
     assert not session.changes.exists()
+
+
+@pytest.mark.parametrize(
+    ("organiser", "author"), [("Chatham House", "Chatham House"), ("", "Events Office")]
+)
+def test_the_feed_names_its_author_the_organiser_or_else_the_site(
+    client, settings, organiser, author
+):
+    settings.SITE_NAME = "Events Office"
+    session = published_session()
+    session.event.organiser = organiser
+    session.event.save()
+
+    feed = etree.fromstring(client.get(f"/events/{session.event.slug}/changes.atom").content)
+
+    assert feed.find(f"{ATOM}author/{ATOM}name").text == author
