@@ -2,6 +2,7 @@
 
 import json
 from datetime import date, time
+from decimal import Decimal
 
 from django.db import models
 
@@ -91,7 +92,11 @@ def _row(obj):
             )
         else:
             value = getattr(obj, f.attname)
-            data[f.name] = value.isoformat() if isinstance(value, date | time) else value
+            if isinstance(value, date | time):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = str(value)  # a coordinate, written exactly: "51.507431"
+            data[f.name] = value
     for f in type(obj)._meta.many_to_many:
         key = natural_key_field(f.related_model)
         data[f.name] = sorted(getattr(related, key) for related in getattr(obj, f.name).all())

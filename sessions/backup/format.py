@@ -46,11 +46,12 @@ from speakers.models import Affiliation, Organisation, Speaker
 from ..models import AgendaSlot, Session, SessionRole
 
 FORMAT = "eventsite-event"
-# Version 2 added a person's post-nominals and the chair and host roles. A
-# version 1 file reads as it is (its people have no post-nominals); a site that
-# reads version 1 only refuses a version 2 file by its version, before any row.
-VERSION = 2
-READS_VERSIONS = (1, 2)
+# Version 2 added a person's post-nominals and the chair and host roles; version 3
+# a session's venue address and position. An older file reads as it is (its people
+# have no post-nominals, its venues no address); a site that reads only older
+# versions refuses a newer file by its version, before any row.
+VERSION = 3
+READS_VERSIONS = (1, 2, 3)
 
 # How a row is named when another row points at it.
 NATURAL_KEYS = {Organisation: "name", Speaker: "slug"}

@@ -3,6 +3,7 @@ import io
 import json
 import time as time_module
 from datetime import date, datetime, time
+from decimal import Decimal
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from participants.models import ParticipantRequest
-from sessions.backup.export import event_export
+from sessions.backup.export import event_export, event_export_json
 from sessions.backup.importing import event_import, event_import_detailed
 from sessions.models import AgendaChange, AgendaSlot, Event, Session, SessionRole
 from speakers.models import Affiliation, Organisation, Speaker
@@ -144,7 +145,7 @@ def test_round_trip_loses_nothing(rich_event):
 def test_export_has_a_header_natural_keys_and_staff_fields(rich_event):
     exported = event_export(event=rich_event)
 
-    assert (exported["format"], exported["version"]) == ("eventsite-event", 2)
+    assert (exported["format"], exported["version"]) == ("eventsite-event", 3)
     assert exported["event"] == {
         "title": "Civil society and cybercrime",
         "slug": "cybercrime",
@@ -366,7 +367,7 @@ def error_messages(data):
     ("change", "message"),
     [
         (lambda d: d.update(format="other"), "format: 'other' is not an event backup"),
-        (lambda d: d.update(version=3), "version: 3 is not a version this site reads"),
+        (lambda d: d.update(version=4), "version: 4 is not a version this site reads"),
         (lambda d: d.pop("event"), "event: missing, or not an object"),
         (lambda d: d.pop("speakers"), "speakers: missing"),
         (lambda d: d.update(extra=1), "'extra': unknown key"),
@@ -912,3 +913,29 @@ def test_import_service_checks_the_users_permissions_before_writing(rich_event):
     assert "change speakers" not in str(refused.value)
     assert row_counts() == before
     assert Speaker.objects.get(slug="ada").name == "Ada Lovelace"
+
+
+def test_the_backup_carries_the_venue_address_and_position_and_reads_a_file_without_them(
+    rich_event,
+):
+    session = rich_event.sessions.first()
+    session.street_address, session.city = "10 St James's Square", "London"
+    session.latitude, session.longitude = Decimal("51.507431"), Decimal("-0.135120")
+    session.save()
+    exported = json.loads(event_export_json(event=rich_event))
+    assert exported["sessions"][0]["latitude"] == "51.507431"
+    older = copy.deepcopy(exported)
+    older["version"] = 2
+    for row in older["sessions"]:
+        for key in ("street_address", "postal_code", "city", "country", "latitude", "longitude"):
+            del row[key]
+
+    event_import(data=exported, update_existing=True)
+    session.refresh_from_db()
+    assert (session.city, session.position) == ("London", (51.507431, -0.13512))
+
+    rich_event.slug = "elsewhere"
+    rich_event.save()
+    event_import(data=older, publish=True)
+    imported = Session.objects.get(event__slug="cybercrime", slug=session.slug)
+    assert (imported.city, imported.position) == ("", None)
