@@ -7,7 +7,7 @@ user (CI runs the suite on SQLite and on PostgreSQL). Every write an organiser
 can make in the admin must leave a history record that names them.
 """
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 from django.urls import reverse
@@ -190,3 +190,30 @@ def test_paste_links_matched_people_and_records_them_in_each_slots_history(
         assert record.history_user == organiser
         linked = [link.speaker.name for link in getattr(record, relation).all()]
         assert linked == [p.name for p in getattr(slot, relation).all()]
+
+
+def test_an_admin_save_that_moves_and_renames_commits_one_change_and_a_lasting_old_address(
+    organiser_client, session, client
+):
+    session.date = date(2027, 6, 1)
+    session.time_zone = "Europe/London"
+    session.publish()
+    session.save()
+    old_address = session.get_absolute_url()
+    rows = agenda_rows(session)
+    for row, (start, end) in zip(rows, [("12:00", "12:15"), ("12:15", "12:50")], strict=True):
+        row["start"], row["end"] = start, end
+    session.start_time, session.end_time = time(12, 0), time(13, 30)
+    data = change_form_data(session, slots=rows) | {"slug": "session-two-renamed"}
+
+    response = organiser_client.post(change_url(session), data)
+
+    assert response.status_code == 302, response.content
+    assert session.changes.count() == 3
+    assert len({change.batch for change in session.changes.all()}) == 1
+    client.logout()
+    moved = client.get(old_address)
+    assert moved.status_code == 301
+    assert moved["Location"] == f"/events/{session.event.slug}/session-two-renamed/"
+    page = client.get(moved["Location"]).text
+    assert "Moved 30 minutes later: the meeting and its 2 agenda items." in page
