@@ -56,6 +56,15 @@ class FormerSlug(models.Model):
         return self.slug
 
 
+def any_former(event_slug, session_slug=None):
+    """Whether either slug of an address was ever given up: one query, so that an
+    address that never existed costs no more than that."""
+    wanted = models.Q(session=None, slug=event_slug)
+    if session_slug is not None:
+        wanted |= models.Q(session__isnull=False, slug=session_slug)
+    return FormerSlug.objects.filter(wanted).exists()
+
+
 def find_event(slug):
     """The event with this slug now, or the one that had it last; None if neither."""
     event = Event.objects.filter(slug=slug).first()

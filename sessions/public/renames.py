@@ -17,11 +17,13 @@ from functools import wraps
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from ..core.renames import find_event, find_session
+from ..core.renames import any_former, find_event, find_session
 from ..models import Session
 
 
 def _current_address(request, kwargs):
+    if not any_former(kwargs["event"], kwargs.get("session")):
+        return None
     event = find_event(kwargs["event"])
     if event is None:
         return None

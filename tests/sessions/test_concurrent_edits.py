@@ -52,7 +52,7 @@ def test_second_save_is_refused_and_says_who_changed_what(session):
     assert response.status_code == 200
     message = response.context["adminform"].form.non_field_errors()[0]
     assert message.startswith("bob saved this session at ")
-    assert "changed: venue (was “Room A”, now “Room B”)" in message
+    assert "changed: venue name (was “Room A”, now “Room B”)" in message
     assert "Your changes have not been saved" in message
     session.refresh_from_db()
     assert session.venue == "Room B"  # Bob's change stands
