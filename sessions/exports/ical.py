@@ -7,6 +7,7 @@ import icalendar
 from common.richtext import summary
 
 from .text import agenda_text, guid, multi_line, one_line, place, session_uid, utc
+from .vtimezone import add_timezones
 
 PRODID = "-//eventsite//Event agendas//EN"
 # How often subscribed calendars should fetch the event feed again.
@@ -36,8 +37,10 @@ def _vevent(agenda, url):
 def _to_ical(calendar, dates):
     if dates:
         # A VTIMEZONE for each TZID, made from the zoneinfo database for the days in the file.
-        calendar.add_missing_timezones(
-            first_date=min(dates) - timedelta(days=1), last_date=max(dates) + timedelta(days=1)
+        add_timezones(
+            calendar,
+            first_date=min(dates) - timedelta(days=1),
+            last_date=max(dates) + timedelta(days=1),
         )
     return calendar.to_ical()
 
