@@ -158,6 +158,18 @@ def test_calendar_and_schedule_give_the_right_utc_instants(
     assert entry["duration"] == f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def test_calendar_file_puts_the_spring_change_at_the_local_time_before_it(client):
+    # RFC 5545 3.6.5: DTSTART is read in TZOFFSETFROM; London's clocks go forward
+    # at 01:00 GMT, so 01:30 UTC on that day is 02:30 BST.
+    session = dated_session(time_zone="Europe/London", date=date(2026, 3, 29))
+
+    response = client.get(ics_url(session))
+    (zone,) = parse_ics(response).timezones
+
+    assert "BEGIN:DAYLIGHT\r\nDTSTART:20260329T010000\r\n" in response.text
+    assert zone.to_tz().utcoffset(datetime(2026, 3, 29, 2, 30)) == timedelta(hours=1)
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
