@@ -64,6 +64,20 @@ def vtimezone(tzid, first_date, last_date):
     return component
 
 
+def utc_vtimezone():
+    """A VTIMEZONE for UTC, always the same: the component of a calendar that has
+    nothing dated in it yet (see ical.event_ics)."""
+    component = icalendar.Timezone()
+    component.add("TZID", "UTC")
+    observance = icalendar.TimezoneStandard()
+    observance.add("DTSTART", datetime(1970, 1, 1))  # a local time, as RFC 5545 asks
+    observance.add("TZOFFSETFROM", timedelta())
+    observance.add("TZOFFSETTO", timedelta())
+    observance.add("TZNAME", "UTC")
+    component.add_component(observance)
+    return component
+
+
 def _state(zone, instant):
     local = instant.astimezone(zone)
     return local.utcoffset(), bool(local.dst()), local.tzname()

@@ -234,6 +234,24 @@ def test_event_feed_lists_dated_sessions_and_asks_to_be_refreshed_hourly(client)
     assert event["LAST-MODIFIED"].dt == session.updated_at.replace(microsecond=0)
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [{"date": None}, {"time_zone": ""}, {"start_time": None, "end_time": None}],
+)
+def test_event_feed_with_nothing_dated_yet_is_still_a_valid_calendar(client, fields):
+    # RFC 5545 3.6: a calendar holds at least one component.
+    session = dated_session(**fields)
+
+    response = client.get(event_url(session.event, "calendar.ics"))
+    calendar = parse_ics(response)
+
+    assert calendar.subcomponents
+    assert calendar.events == []
+    assert [zone.tz_name for zone in calendar.timezones] == ["UTC"]
+    assert re.search(r"\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n$", response.text)
+    assert calendar["NAME"] == session.event.title
+
+
 def export_urls(event):
     return [event_url(event, name) for name in ("calendar.ics", "schedule.json", "schedule.xml")]
 
