@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.utils.http import http_date
 
 from sessions.models import AgendaChange
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 EVENT_EXPORTS = ["calendar.ics", "schedule.json", "schedule.xml", "changes.atom"]
 EXPORTS = [*EVENT_EXPORTS, "session.ics"]
+PAGES = [*EXPORTS, "session page", "event page"]
 START = datetime(2026, 5, 4, 10, 0, 0, 100_000, tzinfo=UTC)
 
 
@@ -131,3 +133,62 @@ def test_atom_feed_date_moves_with_what_the_feed_shows_not_only_its_newest_entry
     assert again.status_code == 200
     assert b"Second title" in again.content
     assert again["Last-Modified"] == http_date((START + timedelta(minutes=5)).timestamp())
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_head_with_a_matching_etag_gets_304_rendered_or_from_the_cache(
+    client, clock, session, django_assert_num_queries, name
+):
+    url = url_of(session, name)
+    clock.advance(minutes=5)
+    etag = client.get(url)["ETag"]
+    cache.clear()
+
+    rendered = client.head(url, headers={"if-none-match": etag})
+    client.get(url)  # in the page cache again
+    with django_assert_num_queries(0):
+        cached = client.head(url, headers={"if-none-match": etag})
+        other = client.head(url, headers={"if-none-match": '"another-version"'})
+
+    assert (rendered.status_code, rendered.content) == (304, b"")
+    assert (cached.status_code, cached.content) == (304, b"")
+    assert rendered["ETag"] == cached["ETag"] == etag
+    assert other.status_code == 200
+    assert other["ETag"] == etag
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_head_with_if_modified_since_gets_304_rendered_or_from_the_cache(
+    client, clock, session, django_assert_num_queries, name
+):
+    url = url_of(session, name)
+    clock.advance(minutes=5)
+    last_modified = client.get(url)["Last-Modified"]
+    earlier = http_date((START - timedelta(hours=1)).timestamp())
+    cache.clear()
+
+    rendered = client.head(url, headers={"if-modified-since": last_modified})
+    client.get(url)  # in the page cache again
+    with django_assert_num_queries(0):
+        cached = client.head(url, headers={"if-modified-since": last_modified})
+        older = client.head(url, headers={"if-modified-since": earlier})
+
+    assert (rendered.status_code, cached.status_code) == (304, 304)
+    assert cached["Last-Modified"] == last_modified
+    assert older.status_code == 200
+
+
+def test_head_right_after_a_change_gets_no_304_for_an_if_modified_since(
+    client, clock, session, django_capture_on_commit_callbacks
+):
+    url = url_of(session, "calendar.ics")
+    client.get(url)
+    clock.advance(seconds=0.5)
+    rename(session, "Second title", django_capture_on_commit_callbacks)
+    clock.advance(seconds=0.6)
+    client.get(url)  # in the page cache
+
+    again = client.head(url, headers={"if-modified-since": http_date(START.timestamp())})
+
+    assert again.status_code == 200
+    assert "Last-Modified" not in again
