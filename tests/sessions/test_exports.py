@@ -170,6 +170,10 @@ def test_calendar_file_puts_the_spring_change_at_the_local_time_before_it(client
 
     assert "BEGIN:DAYLIGHT\r\nDTSTART:20260329T010000\r\n" in response.text
     assert zone.to_tz().utcoffset(datetime(2026, 3, 29, 2, 30)) == timedelta(hours=1)
+    # Only the days of the file, and one either side.
+    onsets = [o["DTSTART"].dt for o in zone.walk() if o is not zone]
+    assert min(onsets) == datetime(2026, 3, 28, 0, 0)
+    assert max(onsets) < datetime(2026, 3, 31)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from sessions.exports.vtimezone import vtimezone
+from sessions.exports.vtimezone import utc_vtimezone, vtimezone
 
 _OFFSET = re.compile(r"([+-])(\d\d)(\d\d)(\d\d)?")
 
@@ -161,6 +161,8 @@ def test_the_days_around_each_change_give_zoneinfos_offset(tzid, years):
         for change in transitions(zone, start, end):
             day = change.astimezone(zone).date()
             assert_follows_zoneinfo(tzid, day - timedelta(days=1), day + timedelta(days=1))
+            # A file of that day alone (in Santiago its midnight does not exist in spring).
+            assert_follows_zoneinfo(tzid, day, day)
 
 
 @pytest.mark.parametrize(
@@ -197,3 +199,9 @@ def test_the_vtimezone_parses_and_names_its_zone():
     (zone,) = calendar.timezones
     assert zone.tz_name == "Europe/London"
     assert {o.name for o in zone.walk() if o is not zone} == {"STANDARD", "DAYLIGHT"}
+
+
+def test_the_utc_vtimezone_of_an_empty_feed_says_utc_from_1970_on():
+    table = onsets(utc_vtimezone().to_ical().decode())
+
+    assert table == [(datetime(1970, 1, 1, tzinfo=UTC), timedelta(), "STANDARD")]
