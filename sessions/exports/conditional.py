@@ -34,14 +34,15 @@ from ..models import AgendaChange, AgendaSlot, Event, Session, SessionRole
 # Part of every ETag: raise it when the output of an export changes shape, so
 # clients do not keep a copy made by older code.
 EXPORT_FORMAT = "1"
-# How long after the latest change its date becomes Last-Modified. The second of the
-# change must be over, and then some: `updated_at` is stamped when a row is saved,
-# not when its transaction commits, and each app server stamps with its own clock.
-# A request's transaction ends within gunicorn's 30-second timeout (the worker is
-# killed and its transaction rolled back), so a version stamped earlier than this
-# and committed later than its readers' request cannot arrive; a little slack for
-# clocks. Without Last-Modified meanwhile, a client that sends only
-# If-Modified-Since downloads the file again during that minute: a small price.
+# How long after the latest change its date may be sent as Last-Modified (RFC 9110
+# 8.8.2.2). Its second must be over, and then some: `updated_at` is stamped when a
+# row is saved, not when its transaction commits, so a version can become visible a
+# while after its stamp, with a stamp in a second whose date was already sent for
+# the version before. A request's transaction lasts at most gunicorn's 30-second
+# timeout (the worker is then killed and the transaction rolled back), and app
+# servers' clocks differ a little: a minute covers both. (A command-line import
+# running longer than that is not covered.) Meanwhile the ETag answers conditional
+# requests; a client that sends only If-Modified-Since downloads the file again.
 LAST_MODIFIED_SETTLES = timedelta(seconds=60)
 
 
