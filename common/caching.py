@@ -31,7 +31,13 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http.request import split_domain_port
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import parse_http_date_safe, split_directive_names
 
 from .cache_backends import CacheUnavailable
 
@@ -227,6 +233,12 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self._answer(request)
+        if request.method == "HEAD":
+            return _conditional_head(request, response)
+        return response
+
+    def _answer(self, request):
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self.get_response(request)
         address = _page_address(request)
@@ -249,6 +261,31 @@ class PublicPageCacheMiddleware:
             set_response_etag(response)
             cache.set(key, response, PAGE_TIMEOUT)
         return response
+
+
+def _conditional_head(request, response):
+    """A HEAD request with If-None-Match or If-Modified-Since gets 304 as a GET would
+    (RFC 9110 13.1.2, 13.1.3 and 9.3.2: HEAD answers as GET does, without the body).
+
+    ConditionalGetMiddleware, above this one, leaves HEAD alone: its response may
+    have no body to compute an ETag from. Here it has one: a cached response is the
+    GET's, ETag and all, and our views answer HEAD by rendering the GET's response
+    (the server drops the body). So the same test, with the same ETag, holds for
+    HEAD: whatever answered, from the cache or rendered, pages and exports alike.
+    """
+    if response.status_code != 200 or response.streaming:
+        return response
+    # As ConditionalGetMiddleware: an ETag unless the response may not be stored.
+    no_store = "no-store" in split_directive_names(response.get("Cache-Control", ""))
+    if not response.has_header("ETag") and not no_store:
+        set_response_etag(response)
+    etag = response.get("ETag")
+    last_modified = parse_http_date_safe(response.get("Last-Modified") or "")
+    if etag or last_modified:
+        return get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+    return response
 
 
 def _revalidate(response):

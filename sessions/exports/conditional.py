@@ -5,13 +5,26 @@ query (`fingerprint`): the latest `updated_at` and the number of rows of the
 event, its sessions, slots, roles, people and recorded changes. Counting rows
 catches deletions, which leave no timestamp behind. A repeat request with
 If-None-Match or If-Modified-Since then costs that one query and gets a 304.
+
+Last-Modified has whole seconds, so it tells two versions made in the same second
+apart no better than not at all: a client that kept the first one's date would be
+told 304 for the second, and again on every request until the next change. RFC
+9110 8.8.2.2 lets a date serve as a validator only when no second version can come
+within its second; so Last-Modified is sent (and If-Modified-Since heeded) only
+once the latest change is LAST_MODIFIED_SETTLES in the past. Until then the ETag,
+which changes with every version, answers conditional requests alone. The page
+cache keeps a response as it was made: one made before the date settled keeps no
+Last-Modified, and is replaced at the next change (or quarter hour) anyway.
 """
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import wraps
 
 from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import condition
 
 from speakers.models import Speaker
@@ -21,6 +34,16 @@ from ..models import AgendaChange, AgendaSlot, Event, Session, SessionRole
 # Part of every ETag: raise it when the output of an export changes shape, so
 # clients do not keep a copy made by older code.
 EXPORT_FORMAT = "1"
+# How long after the latest change its date may be sent as Last-Modified (RFC 9110
+# 8.8.2.2). Its second must be over, and then some: `updated_at` is stamped when a
+# row is saved, not when its transaction commits, so a version can become visible a
+# while after its stamp, with a stamp in a second whose date was already sent for
+# the version before. A request's transaction lasts at most gunicorn's 30-second
+# timeout (the worker is then killed and the transaction rolled back), and app
+# servers' clocks differ a little: a minute covers both. (A command-line import
+# running longer than that is not covered.) Meanwhile the ETag answers conditional
+# requests; a client that sends only If-Modified-Since downloads the file again.
+LAST_MODIFIED_SETTLES = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -88,8 +111,21 @@ def session_fingerprint(*, event, session):
     return _make_fingerprint(row) if row else None
 
 
+def settled(last_modified):
+    """`last_modified` if it may be sent as Last-Modified now, else None."""
+    if timezone.now() - last_modified >= LAST_MODIFIED_SETTLES:
+        return last_modified
+    return None
+
+
 def conditional(fingerprint):
-    """`condition()` with the ETag and Last-Modified of one fingerprint query per request."""
+    """`condition()` with the ETag and Last-Modified of one fingerprint query per request.
+
+    The fingerprint's date is the response's Last-Modified, or there is none: a view
+    may set its own (Django's Feed sends its newest entry's date, which does not move
+    when a session those entries name is renamed), and it would be sent, and
+    compared with If-Modified-Since further up, all the same.
+    """
 
     def get(request, **kwargs):
         if not hasattr(request, "export_fingerprint"):
@@ -102,6 +138,21 @@ def conditional(fingerprint):
 
     def last_modified(request, **kwargs):
         found = get(request, **kwargs)
-        return found.last_modified if found else None
+        return settled(found.last_modified) if found else None
 
-    return condition(etag_func=etag, last_modified_func=last_modified)
+    def decorator(view):
+        conditioned = condition(etag_func=etag, last_modified_func=last_modified)(view)
+
+        @wraps(view)
+        def answer(request, *args, **kwargs):
+            response = conditioned(request, *args, **kwargs)
+            stamp = last_modified(request, **kwargs)
+            if stamp is None:
+                response.headers.pop("Last-Modified", None)
+            else:
+                response["Last-Modified"] = http_date(stamp.timestamp())
+            return response
+
+        return answer
+
+    return decorator

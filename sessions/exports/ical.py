@@ -7,6 +7,7 @@ import icalendar
 from common.richtext import summary
 
 from ..core.text import agenda_text, guid, multi_line, one_line, place, session_uid, utc
+from .vtimezone import add_timezones, utc_vtimezone
 
 PRODID = "-//eventsite//Event agendas//EN"
 # How often subscribed calendars should fetch the event feed again.
@@ -36,8 +37,10 @@ def _vevent(agenda, url):
 def _to_ical(calendar, dates):
     if dates:
         # A VTIMEZONE for each TZID, made from the zoneinfo database for the days in the file.
-        calendar.add_missing_timezones(
-            first_date=min(dates) - timedelta(days=1), last_date=max(dates) + timedelta(days=1)
+        add_timezones(
+            calendar,
+            first_date=min(dates) - timedelta(days=1),
+            last_date=max(dates) + timedelta(days=1),
         )
     return calendar.to_ical()
 
@@ -72,4 +75,13 @@ def event_ics(event, agendas, absolute):
     # RFC 7986 requires VALUE=DURATION on REFRESH-INTERVAL; older clients read X-PUBLISHED-TTL.
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
     calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH))
+    if not dated:
+        # RFC 5545 3.6 asks for at least one component, and a feed may be subscribed
+        # to before any session has its date. A VTIMEZONE is a component that shows
+        # nothing: clients keep it as a zone no entry uses and show an empty
+        # calendar, filled once dates come. A placeholder VEVENT would put an
+        # invented appointment into every subscriber's calendar; a VTODO or VJOURNAL
+        # becomes a task or note in some clients, and others refuse the file. UTC
+        # rather than a session's zone: it needs no date and is the same every time.
+        calendar.add_component(utc_vtimezone())
     return _to_ical(calendar, [agenda.session.date for agenda in dated])

@@ -2,12 +2,14 @@ import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from unittest import mock
 
 import jsonschema
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 from django.utils.http import http_date
 from icalendar import Calendar
 from lxml import etree
@@ -158,6 +160,22 @@ def test_calendar_and_schedule_give_the_right_utc_instants(
     assert entry["duration"] == f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def test_calendar_file_puts_the_spring_change_at_the_local_time_before_it(client):
+    # RFC 5545 3.6.5: DTSTART is read in TZOFFSETFROM; London's clocks go forward
+    # at 01:00 GMT, so 01:30 UTC on that day is 02:30 BST.
+    session = dated_session(time_zone="Europe/London", date=date(2026, 3, 29))
+
+    response = client.get(ics_url(session))
+    (zone,) = parse_ics(response).timezones
+
+    assert "BEGIN:DAYLIGHT\r\nDTSTART:20260329T010000\r\n" in response.text
+    assert zone.to_tz().utcoffset(datetime(2026, 3, 29, 2, 30)) == timedelta(hours=1)
+    # Only the days of the file, and one either side.
+    onsets = [o["DTSTART"].dt for o in zone.walk() if o is not zone]
+    assert min(onsets) == datetime(2026, 3, 28, 0, 0)
+    assert max(onsets) < datetime(2026, 3, 31)
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -220,6 +238,24 @@ def test_event_feed_lists_dated_sessions_and_asks_to_be_refreshed_hourly(client)
     assert b"X-PUBLISHED-TTL:PT1H" in response.content
     assert event["SUMMARY"] == str(session)
     assert event["LAST-MODIFIED"].dt == session.updated_at.replace(microsecond=0)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"date": None}, {"time_zone": ""}, {"start_time": None, "end_time": None}],
+)
+def test_event_feed_with_nothing_dated_yet_is_still_a_valid_calendar(client, fields):
+    # RFC 5545 3.6: a calendar holds at least one component.
+    session = dated_session(**fields)
+
+    response = client.get(event_url(session.event, "calendar.ics"))
+    calendar = parse_ics(response)
+
+    assert calendar.subcomponents
+    assert calendar.events == []
+    assert [zone.tz_name for zone in calendar.timezones] == ["UTC"]
+    assert re.search(r"\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n$", response.text)
+    assert calendar["NAME"] == session.event.title
 
 
 def export_urls(event):
@@ -343,11 +379,14 @@ def test_staff_only_slot_fields_never_appear_in_exports(client):
 def test_repeat_request_gets_304_without_a_body(client, django_assert_num_queries, name):
     session = dated_session()
     url = event_url(session.event, name)
-    first = client.get(url)
+    # Last-Modified only once the latest change is a minute old (conditional.py).
+    later = timezone.now() + timedelta(minutes=5)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        first = client.get(url)
 
-    with django_assert_num_queries(0):  # the page cache holds the export and its ETag
-        by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
-    by_date = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+        with django_assert_num_queries(0):  # the page cache holds the export and its ETag
+            by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
+        by_date = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
 
     assert first.status_code == 200
     assert (by_etag.status_code, by_etag.content) == (304, b"")
