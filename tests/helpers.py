@@ -7,18 +7,26 @@ here and never from one another. Fixtures live in the conftest.py files.
 import html
 import json
 import re
+from datetime import date, time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
 from django.utils.html import strip_tags
+from icalendar import Calendar
 
 from sessions.models import Session
+from tests.factories import SessionFactory
 
 # The demo session's public page (manage.py load_demo).
 DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
+
+# The frab/c3voc schemas live in the repository: tests/data/schemas/README.md.
+SCHEMAS = Path(settings.BASE_DIR) / "tests" / "data" / "schemas"
 
 
 def load_demo(**options):
@@ -26,6 +34,42 @@ def load_demo(**options):
     as keywords) and return its one session."""
     call_command("load_demo", verbosity=0, **options)
     return Session.objects.get()
+
+
+def dated_session(**fields):
+    """A session with a date, times, zone and venue, published unless `published=False`."""
+    defaults = {
+        "published": True,
+        "date": date(2026, 6, 1),
+        "start_time": time(11, 30),
+        "end_time": time(13, 0),
+        "time_zone": "Europe/Vienna",
+        "venue": "Vienna International Centre",
+        "label": "Session Two",
+        "title": "International Cooperation against cybercrime",
+    }
+    session = SessionFactory(**(defaults | fields))
+    if session.is_published:
+        session.publish()
+        session.save()
+    return session
+
+
+def ics_url(session):
+    """The session's own calendar file."""
+    return f"/events/{session.event.slug}/{session.slug}.ics"
+
+
+def event_url(event, name):
+    """One of the event's exports: calendar.ics, schedule.json, schedule.xml, changes.atom."""
+    return f"/events/{event.slug}/{name}"
+
+
+def parse_ics(response):
+    """A calendar file served with its content type, as icalendar reads it."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content)
 
 
 def change_url(session):

@@ -1,7 +1,6 @@
 import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from unittest import mock
 
 import jsonschema
@@ -11,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.http import http_date
-from icalendar import Calendar
 from lxml import etree
 
 from sessions.models import AgendaChange, AgendaSlot, Event, Session
@@ -23,43 +21,9 @@ from tests.factories import (
     SessionRoleFactory,
     fill_agenda,
 )
+from tests.helpers import SCHEMAS, dated_session, event_url, ics_url, parse_ics
 
 pytestmark = pytest.mark.django_db
-
-# The frab/c3voc schemas live in the repository: tests/data/schemas/README.md.
-SCHEMAS = Path(settings.BASE_DIR) / "tests" / "data" / "schemas"
-
-
-def dated_session(**fields):
-    defaults = {
-        "published": True,
-        "date": date(2026, 6, 1),
-        "start_time": time(11, 30),
-        "end_time": time(13, 0),
-        "time_zone": "Europe/Vienna",
-        "venue": "Vienna International Centre",
-        "label": "Session Two",
-        "title": "International Cooperation against cybercrime",
-    }
-    session = SessionFactory(**(defaults | fields))
-    if session.is_published:
-        session.publish()
-        session.save()
-    return session
-
-
-def ics_url(session):
-    return f"/events/{session.event.slug}/{session.slug}.ics"
-
-
-def event_url(event, name):
-    return f"/events/{event.slug}/{name}"
-
-
-def parse_ics(response):
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    return Calendar.from_ical(response.content)
 
 
 def only_event(calendar):
