@@ -175,9 +175,12 @@ def session_record_changes(sender, instance, created, raw, **kwargs):
         kind = AgendaChange.Kind.CANCELLED if now["cancelled"] else AgendaChange.Kind.REINSTATED
         text = "will not take place" if now["cancelled"] else "will take place after all"
         changes.append(AgendaChange(kind=kind, description=f"The meeting {text}."))
+    # What one save changed is one change, even outside a request's batch.
+    alone = uuid.uuid4() if len(changes) > 1 and _batch.get() is None else None
     for change in changes:
         change.session = instance
         _recorded(change)
+        change.batch = change.batch or alone
     AgendaChange.objects.bulk_create(changes)
 
 

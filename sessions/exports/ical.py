@@ -17,7 +17,7 @@ REFRESH = timedelta(hours=1)
 def _vevent(agenda, url):
     session = agenda.session
     changed = utc(agenda.last_changed)
-    return icalendar.Event.new(
+    event = icalendar.Event.new(
         uid=session_uid(session),
         # Without a METHOD, DTSTAMP is the time the entry was last revised (RFC 5545
         # 3.8.7.2); it keeps the file the same from one request to the next.
@@ -32,6 +32,10 @@ def _vevent(agenda, url):
         url=url,
         status="CANCELLED" if session.cancelled else "CONFIRMED",
     )
+    if session.position:
+        # Where the venue is, for the calendar's map (RFC 5545 3.8.1.6).
+        event.add("geo", session.position)
+    return event
 
 
 def _to_ical(calendar, dates):
@@ -72,6 +76,11 @@ def event_ics(event, agendas, absolute):
             _vevent(agenda, absolute(agenda.session.get_absolute_url())) for agenda in dated
         ],
     )
+    # NAME (RFC 7986) and X-WR-CALNAME, its older twin, are TEXT: a comma, semicolon
+    # or backslash in the title is escaped (RFC 5545 3.3.11), or readers cut the
+    # name at the first comma. icalendar 7.3 writes both as unknown values, raw.
+    for key in ("NAME", "X-WR-CALNAME"):
+        calendar[key] = icalendar.vText(one_line(event.title))
     # RFC 7986 requires VALUE=DURATION on REFRESH-INTERVAL; older clients read X-PUBLISHED-TTL.
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
     calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH))

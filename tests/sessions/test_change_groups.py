@@ -207,3 +207,14 @@ def test_the_feed_names_its_author_the_organiser_or_else_the_site(
     feed = etree.fromstring(client.get(f"/events/{session.event.slug}/changes.atom").content)
 
     assert feed.find(f"{ATOM}author/{ATOM}name").text == author
+
+
+def test_what_one_save_changed_outside_a_request_is_still_one_entry(client):
+    session = published_session()
+
+    session.start_time, session.end_time = time(11, 0), time(13, 0)
+    session.venue = "Chatham House"
+    session.save()
+
+    (entry,) = atom_entries(client, session)
+    assert entry.find(f"{ATOM}title").text.endswith("Date or time changed; Place changed")

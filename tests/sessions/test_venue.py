@@ -4,6 +4,7 @@ from datetime import date, time
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
+import icalendar
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -161,3 +162,29 @@ def test_no_web_calendar_links_before_the_instants_are_known_or_after_a_cancella
 
     for session in (undated, cancelled):
         assert client.get(session.get_absolute_url()).context["calendar_links"] == []
+
+
+def test_the_calendar_file_has_the_address_in_location_and_the_position_in_geo(client):
+    session = published(**CHATHAM_HOUSE)
+
+    calendar = icalendar.Calendar.from_ical(
+        client.get(f"/events/{session.event.slug}/{session.slug}.ics").content
+    )
+
+    (event,) = calendar.events
+    assert str(event["LOCATION"]) == (
+        "Chatham House, 10 St James's Square, London SW1Y 4LE, United Kingdom"
+    )
+    assert (event["GEO"].latitude, event["GEO"].longitude) == (51.507431, -0.13512)
+
+
+def test_a_calendar_file_without_a_position_has_no_geo(client):
+    session = published(venue="Chatham House")
+
+    calendar = icalendar.Calendar.from_ical(
+        client.get(f"/events/{session.event.slug}/{session.slug}.ics").content
+    )
+
+    (event,) = calendar.events
+    assert str(event["LOCATION"]) == "Chatham House"
+    assert "GEO" not in event
