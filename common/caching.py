@@ -258,7 +258,10 @@ class PublicPageCacheMiddleware:
             and not response.streaming
             and not response.cookies
         ):
-            set_response_etag(response)
+            if not response.has_header("ETag"):
+                # An export's ETag is its fingerprint (one query answers it when the
+                # cache has moved on); a page's is the hash of its body.
+                set_response_etag(response)
             cache.set(key, response, PAGE_TIMEOUT)
         return response
 

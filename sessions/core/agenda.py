@@ -8,7 +8,7 @@ contributions. Formatting is left to templates and exporters.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from itertools import pairwise
 
@@ -23,7 +23,15 @@ from .session import Session
 from .slot import AgendaSlot
 
 
-def _minutes_between(start: time, end: time) -> timedelta:
+def _minutes_between(start: time, end: time, session: Session | None = None) -> timedelta:
+    """The time that passes from `start` to `end` on the session's day.
+
+    On the night the clocks change, wall-clock times are not elapsed time (00:30
+    to 03:30 on London's spring night is two hours): when the session's date and
+    zone are known, the length is measured between the instants.
+    """
+    if session is not None and session.zone is not None and session.date is not None:
+        return session.localize(end).astimezone(UTC) - session.localize(start).astimezone(UTC)
     return datetime.combine(date.min, end) - datetime.combine(date.min, start)
 
 
@@ -119,7 +127,7 @@ class Agenda:
         if not self.items:
             return timedelta(0)
         last = max(item.end or item.start for item in self.items)
-        return _minutes_between(self.origin, last)
+        return _minutes_between(self.origin, last, self.session)
 
 
 def session_queryset():
@@ -229,15 +237,15 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
         placed.update(role.pk for role in item_contributions)
         gap = gap_from = None
         if latest_end is not None and slot.start > latest_end:
-            gap = _minutes_between(latest_end, slot.start)
+            gap = _minutes_between(latest_end, slot.start, session)
             gap_from = latest_end
         items.append(
             Item(
                 slot=slot,
                 starts_at=session.localize(slot.start),
                 ends_at=session.localize(slot.end),
-                duration=_minutes_between(slot.start, slot.end) if slot.end else None,
-                elapsed=_minutes_between(origin, slot.start),
+                duration=_minutes_between(slot.start, slot.end, session) if slot.end else None,
+                elapsed=_minutes_between(origin, slot.start, session),
                 gap_before=gap,
                 gap_from=gap_from,
                 gap_starts_at=session.localize(gap_from),

@@ -29,6 +29,8 @@ from django.utils import dateformat, timezone
 from common.formatting import span
 
 from .change import AgendaChange
+from .event import Event
+from .role import SessionRole
 from .session import Session
 from .slot import AgendaSlot
 
@@ -266,3 +268,18 @@ def slot_record_removal(sender, instance, origin, **kwargs):
                 changed_at=stamp,
             )
         ).save()
+
+
+# A removed role or session leaves no row whose updated_at could tell the exports'
+# Last-Modified (exports/conditional.py) that something changed: the session, or
+# the event, carries it, as the session does for a removed slot.
+
+
+@receiver(post_delete, sender=SessionRole, dispatch_uid="role_removal_touches_session")
+def role_removal_touches_session(sender, instance, **kwargs):
+    Session.objects.filter(pk=instance.session_id).update(updated_at=timezone.now())
+
+
+@receiver(post_delete, sender=Session, dispatch_uid="session_removal_touches_event")
+def session_removal_touches_event(sender, instance, **kwargs):
+    Event.objects.filter(pk=instance.event_id).update(updated_at=timezone.now())

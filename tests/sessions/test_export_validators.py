@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils.http import http_date
 
 from sessions.models import AgendaChange
-from tests.factories import SessionFactory
+from tests.factories import SessionFactory, SessionRoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,40 @@ def test_head_right_after_a_change_gets_no_304_for_an_if_modified_since(
 
     assert again.status_code == 200
     assert "Last-Modified" not in again
+
+
+@pytest.mark.parametrize("removed", ["a role", "a session"])
+def test_a_removal_moves_last_modified_on_so_if_modified_since_gets_the_new_file(
+    client, clock, session, django_capture_on_commit_callbacks, removed
+):
+    other = SessionFactory(event=session.event, date=date(2026, 6, 2), time_zone="Europe/Vienna")
+    other.publish()
+    other.save()
+    role = SessionRoleFactory(session=session)
+    url = url_of(session, "calendar.ics")
+    clock.advance(minutes=5)
+    first = client.get(url)
+    clock.advance(minutes=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        (role if removed == "a role" else other).delete()
+    clock.advance(minutes=5)
+
+    again = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+
+    assert again.status_code == 200
+    assert again["Last-Modified"] == http_date((START + timedelta(minutes=10)).timestamp())
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_an_exports_etag_from_the_cache_still_costs_one_query_once_the_cache_moved_on(
+    client, clock, session, django_assert_num_queries, name
+):
+    url = url_of(session, name)
+    client.get(url)
+    etag = client.get(url)["ETag"]  # from the page cache
+    cache.clear()  # a new quarter hour, or the cache evicted it
+
+    with django_assert_num_queries(1):  # the fingerprint
+        again = client.get(url, headers={"if-none-match": etag})
+
+    assert again.status_code == 304

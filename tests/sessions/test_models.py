@@ -1,4 +1,4 @@
-from datetime import date, time
+from datetime import UTC, date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from sessions.core import rules
+from sessions.core.agenda import build_agenda
 from sessions.models import AgendaSlot, Session
 from tests.factories import (
     AgendaSlotFactory,
@@ -191,3 +192,25 @@ def test_full_clean_names_an_unknown_time_zone_instead_of_crashing(db):
         session.full_clean()
 
     assert list(caught.value.message_dict) == ["time_zone"]
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end", "hours"),
+    [
+        (date(2027, 3, 28), time(0, 30), time(3, 30), 2),  # spring: an hour goes missing
+        (date(2027, 10, 31), time(0, 30), time(3, 30), 4),  # autumn: an hour comes twice
+        (date(2027, 6, 1), time(0, 30), time(3, 30), 3),
+    ],
+)
+def test_lengths_on_the_night_the_clocks_change_are_the_time_that_passes(day, start, end, hours):
+    session = SessionFactory(date=day, start_time=start, end_time=end, time_zone="Europe/London")
+    AgendaSlotFactory(session=session, start=start, end=time(1, 30))
+    AgendaSlotFactory(session=session, start=time(2, 30), end=end)
+
+    agenda = build_agenda(session)
+
+    assert agenda.total == timedelta(hours=hours)
+    first, second = agenda.items
+    assert first.duration + second.gap_before + second.duration == timedelta(hours=hours)
+    # (Subtracting two datetimes in one zone would give wall-clock time: UTC first.)
+    assert second.elapsed == second.starts_at.astimezone(UTC) - first.starts_at.astimezone(UTC)
