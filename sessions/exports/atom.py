@@ -20,12 +20,25 @@ LATEST = 50
 READ_AT_MOST = 2000
 
 
+class ChangesAtom(Atom1Feed):
+    """Atom whose <updated> is the event's last change while it has no entry yet
+    (Django would write the time of the request: a new feed on every fetch)."""
+
+    def latest_post_date(self):
+        if not self.items:
+            return self.feed["quiet_since"]
+        return super().latest_post_date()
+
+
 class EventChangesFeed(Feed):
     """One entry per save: the changes one save made to a session are told together
     ("Moved 30 minutes later: the meeting and its 5 agenda items"), with each of
     them in the entry's text (core/change.py groups them)."""
 
-    feed_type = Atom1Feed
+    feed_type = ChangesAtom
+
+    def feed_extra_kwargs(self, event):
+        return {"quiet_since": event.updated_at}
 
     def get_object(self, request, event):
         return public_event(event)

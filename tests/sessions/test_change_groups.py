@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.core.cache import cache
 from lxml import etree
 
 from sessions.core.changes import one_change
@@ -218,3 +219,18 @@ def test_what_one_save_changed_outside_a_request_is_still_one_entry(client):
 
     (entry,) = atom_entries(client, session)
     assert entry.find(f"{ATOM}title").text.endswith("Date or time changed; Place changed")
+
+
+def test_a_feed_with_no_entry_yet_is_dated_by_the_event_and_the_same_on_every_fetch(client):
+    session = published_session()
+    url = f"/events/{session.event.slug}/changes.atom"
+
+    first = client.get(url).content
+    cache.clear()
+    again = client.get(url).content
+
+    feed = etree.fromstring(first)
+    assert feed.findall(f"{ATOM}entry") == []
+    updated = datetime.fromisoformat(feed.find(f"{ATOM}updated").text)
+    assert updated == session.event.updated_at
+    assert first == again
