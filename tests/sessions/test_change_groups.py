@@ -8,8 +8,8 @@ from lxml import etree
 
 from sessions.core.changes import one_change
 from sessions.models import AgendaChange
-from tests.factories import AgendaSlotFactory, SessionFactory
-from tests.helpers import change_form_data, change_url
+from tests.factories import AgendaSlotFactory
+from tests.helpers import change_form_data, change_url, dated_session
 
 pytestmark = pytest.mark.django_db
 
@@ -17,16 +17,17 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def published_session(**fields):
-    defaults = {
-        "date": date(2026, 6, 1),
-        "start_time": time(10, 0),
-        "end_time": time(12, 0),
-        "time_zone": "Europe/London",
-    }
-    session = SessionFactory(**(defaults | fields))
-    session.publish()
-    session.save()
-    return session
+    return dated_session(
+        **(
+            {
+                "start_time": time(10, 0),
+                "end_time": time(12, 0),
+                "time_zone": "Europe/London",
+                "venue": "",
+            }
+            | fields
+        )
+    )
 
 
 def at(minutes_after_ten):

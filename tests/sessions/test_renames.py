@@ -1,27 +1,18 @@
 """Permanent links: after a slug changes, every old address leads to the new one, for good."""
 
-from datetime import date, time
+from datetime import time
 
 import pytest
 
 from sessions.models import Event
-from tests.factories import EventFactory, SessionFactory
-from tests.helpers import change_form_data, change_url
+from tests.factories import EventFactory
+from tests.helpers import change_form_data, change_url, dated_session
 
 pytestmark = pytest.mark.django_db
 
 
 def published(**fields):
-    defaults = {
-        "date": date(2026, 6, 1),
-        "start_time": time(10, 0),
-        "end_time": time(12, 0),
-        "time_zone": "Europe/London",
-    }
-    session = SessionFactory(**(defaults | fields))
-    session.publish()
-    session.save()
-    return session
+    return dated_session(**({"start_time": time(10, 0), "end_time": time(12, 0)} | fields))
 
 
 def addresses(event_slug, session_slug):

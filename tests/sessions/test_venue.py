@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from tests.factories import EventFactory, EventStaffFactory, SessionFactory
-from tests.helpers import change_form_data, change_url, json_ld, visible_text
+from tests.factories import EventFactory, EventStaffFactory
+from tests.helpers import change_form_data, change_url, dated_session, json_ld, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +26,19 @@ CHATHAM_HOUSE = {
 
 
 def published(**fields):
-    defaults = {
-        "date": date(2027, 3, 9),
-        "start_time": time(10, 0),
-        "end_time": time(11, 30),
-        "time_zone": "Europe/London",
-    }
-    session = SessionFactory(**(defaults | fields))
-    session.publish()
-    session.save()
-    return session
+    return dated_session(
+        **(
+            {
+                "date": date(2027, 3, 9),
+                "start_time": time(10, 0),
+                "end_time": time(11, 30),
+                "time_zone": "Europe/London",
+                "venue": "",
+                "label": "",
+            }
+            | fields
+        )
+    )
 
 
 def test_the_page_and_the_run_of_show_print_the_name_and_the_address(client):
