@@ -19,7 +19,7 @@ from common.richtext import to_plain
 from speakers.models import Speaker
 
 from .role import LEADS_DEFAULT, ROLE_WORDS, SessionRole
-from .session import Session
+from .session import Session, exists_on_the_clock
 from .slot import AgendaSlot
 
 
@@ -31,7 +31,11 @@ def _minutes_between(start: time, end: time, session: Session | None = None) -> 
     zone are known, the length is measured between the instants.
     """
     if session is not None and session.zone is not None and session.date is not None:
-        return session.localize(end).astimezone(UTC) - session.localize(start).astimezone(UTC)
+        start_at, end_at = session.localize(start), session.localize(end)
+        # A time the clocks skip (01:30 on the spring night) has no instant: the
+        # wall clock is all the organiser said, so it counts.
+        if exists_on_the_clock(start_at) and exists_on_the_clock(end_at):
+            return end_at.astimezone(UTC) - start_at.astimezone(UTC)
     return datetime.combine(date.min, end) - datetime.combine(date.min, start)
 
 

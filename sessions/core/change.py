@@ -79,7 +79,9 @@ class ChangeGroup:
     def key(self):
         """Stable per group: the batch, or the change's own key for a change made alone."""
         first = self.changes[0]
-        return f"changes-{first.batch}" if first.batch else f"change-{first.pk}"
+        if first.batch:  # one request may change several sessions: one entry each
+            return f"changes-{first.batch}-{first.session_id}"
+        return f"change-{first.pk}"
 
     @property
     def details(self):

@@ -61,7 +61,8 @@ def _recorded(change):
     return change
 
 
-def _stored(model, pk, fields):
+def stored_values(model, pk, fields):
+    """The row as the database has it now (before a save), or None for a new one."""
     if pk is None:
         return None
     return model._base_manager.filter(pk=pk).values(*fields).first()
@@ -128,7 +129,7 @@ def session_compare_with_stored(sender, instance, raw, update_fields, **kwargs):
     instance._stored_calendar = None
     if raw or (update_fields is not None and not set(update_fields) & set(CALENDAR_FIELDS)):
         return
-    stored = _stored(Session, instance.pk, (*CALENDAR_FIELDS, "published_at"))
+    stored = stored_values(Session, instance.pk, (*CALENDAR_FIELDS, "published_at"))
     if stored is None:
         return
     if any(stored[name] != getattr(instance, name) for name in CALENDAR_FIELDS):
@@ -197,7 +198,7 @@ def slot_compare_with_stored(sender, instance, raw, **kwargs):
     instance._stored_slot = None
     if raw or instance.pk is None or _published_session(instance) is None:
         return
-    instance._stored_slot = _stored(AgendaSlot, instance.pk, SLOT_FIELDS)
+    instance._stored_slot = stored_values(AgendaSlot, instance.pk, SLOT_FIELDS)
 
 
 @receiver(post_save, sender=AgendaSlot, dispatch_uid="slot_record_changes")

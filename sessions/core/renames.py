@@ -19,22 +19,26 @@ from django.db import models
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from .changes import stored_values
 from .event import Event
 from .session import Session
 
 
 class FormerSlug(models.Model):
-    """A slug that an event (session empty) or a session of `event` had before."""
+    """A slug that an event had (`event` set), or that a session had in the event
+    then called `event_slug` (`session` set).
+
+    A session's row names its old event by slug, not by key: the address it stands
+    for still leads to the session after that event is renamed or deleted.
+    """
 
     event = models.ForeignKey(
-        Event,
-        on_delete=models.CASCADE,
-        related_name="former_slugs",
-        help_text="The event itself, or for a session the event it was in then.",
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="former_slugs"
     )
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, null=True, blank=True, related_name="former_slugs"
     )
+    event_slug = models.SlugField(max_length=100, blank=True)
     slug = models.SlugField(max_length=100)
     renamed_at = models.DateTimeField(auto_now=True)
 
@@ -46,9 +50,13 @@ class FormerSlug(models.Model):
                 name="former_event_slug_unique",
             ),
             models.UniqueConstraint(
-                fields=["event", "slug"],
+                fields=["event_slug", "slug"],
                 condition=models.Q(session__isnull=False),
                 name="former_session_slug_unique_per_event",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event__isnull=True) ^ models.Q(session__isnull=True),
+                name="former_slug_of_an_event_or_a_session",
             ),
         ]
 
@@ -74,19 +82,23 @@ def find_event(slug):
     return event
 
 
-def find_session(event, slug):
-    """The session of `event` with this slug now, or the one that had it there last."""
-    session = Session.objects.filter(event=event, slug=slug).select_related("event").first()
-    if session is None:
-        former = FormerSlug.objects.filter(event=event, slug=slug, session__isnull=False)
-        session = next((row.session for row in former.select_related("session__event")), None)
-    return session
-
-
-def _stored(model, pk, fields):
-    if pk is None:
-        return None
-    return model._base_manager.filter(pk=pk).values(*fields).first()
+def find_session(event_slug, event, slug):
+    """The session addressed as `slug` under `event_slug`: the one with that slug now in
+    `event` (the event that slug names now, or named last; None if none), or the one
+    that had it there last, under any name that event has had."""
+    if event is not None:
+        session = Session.objects.filter(event=event, slug=slug).select_related("event").first()
+        if session is not None:
+            return session
+    names = {event_slug}
+    if event is not None:
+        names |= {event.slug, *event.former_slugs.values_list("slug", flat=True)}
+    former = (
+        FormerSlug.objects.filter(session__isnull=False, slug=slug, event_slug__in=names)
+        .select_related("session__event")
+        .order_by("-renamed_at")
+    )
+    return next((row.session for row in former), None)
 
 
 @receiver(pre_save, sender=Event, dispatch_uid="event_remember_slug")
@@ -94,7 +106,7 @@ def event_remember_slug(sender, instance, raw, **kwargs):
     instance._former_slug = None
     if raw:
         return
-    stored = _stored(Event, instance.pk, ["slug"])
+    stored = stored_values(Event, instance.pk, ["slug"])
     if stored and stored["slug"] != instance.slug:
         instance._former_slug = stored["slug"]
 
@@ -112,7 +124,7 @@ def session_remember_slug(sender, instance, raw, **kwargs):
     instance._former_address = None
     if raw:
         return
-    stored = _stored(Session, instance.pk, ["event", "slug"])
+    stored = stored_values(Session, instance.pk, ["event", "event__slug", "slug"])
     if stored and (stored["event"], stored["slug"]) != (instance.event_id, instance.slug):
         instance._former_address = stored
 
@@ -123,7 +135,7 @@ def session_record_former_slug(sender, instance, raw, **kwargs):
     instance._former_address = None
     if former:
         FormerSlug.objects.update_or_create(
-            event_id=former["event"],
+            event_slug=former["event__slug"],
             slug=former["slug"],
             session__isnull=False,
             defaults={"session": instance},

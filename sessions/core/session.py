@@ -334,7 +334,7 @@ class Session(models.Model):
         for field in ("start_time", "end_time"):
             wall_time = getattr(self, field)
             instant = self.localize(wall_time)
-            if instant is not None and not _exists_on_the_clock(instant):
+            if instant is not None and not exists_on_the_clock(instant):
                 errors[field] = ValidationError(
                     "%(time)s does not exist on %(date)s in %(zone)s: the clocks change then.",
                     params={"time": wall_time, "date": self.date, "zone": self.time_zone},
@@ -362,7 +362,7 @@ class Session(models.Model):
         self.updated_at = now
 
 
-def _exists_on_the_clock(instant):
+def exists_on_the_clock(instant):
     """False for a wall time skipped when clocks go forward (e.g. 02:30 on that day)."""
     round_trip = instant.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(instant.tzinfo)
     return round_trip.replace(tzinfo=None) == instant.replace(tzinfo=None)

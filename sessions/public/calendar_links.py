@@ -16,7 +16,7 @@ links: Google's `render?action=TEMPLATE` and Outlook's `deeplink/compose`.
 
 from dataclasses import dataclass
 from datetime import UTC
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from ..core.text import multi_line, one_line, place
 
@@ -68,7 +68,12 @@ def calendar_links(session, url):
         google["location"] = where
         outlook["location"] = where
     return [
-        CalendarLink("Google Calendar", f"{GOOGLE}?{urlencode(google)}"),
-        CalendarLink("Outlook.com", f"{OUTLOOK_PERSONAL}?{urlencode(outlook)}"),
-        CalendarLink("Outlook for work or school", f"{OUTLOOK_WORK}?{urlencode(outlook)}"),
+        CalendarLink("Google Calendar", f"{GOOGLE}?{_query(google)}"),
+        CalendarLink("Outlook.com", f"{OUTLOOK_PERSONAL}?{_query(outlook)}"),
+        CalendarLink("Outlook for work or school", f"{OUTLOOK_WORK}?{_query(outlook)}"),
     ]
+
+
+def _query(parameters):
+    # Spaces as %20, not "+": Outlook's compose page shows a "+" as it is.
+    return urlencode(parameters, quote_via=quote)

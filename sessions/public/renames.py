@@ -25,17 +25,17 @@ def _current_address(request, kwargs):
     if not any_former(kwargs["event"], kwargs.get("session")):
         return None
     event = find_event(kwargs["event"])
-    if event is None:
-        return None
     visible = Session.objects.visible_to(request.user)
-    new = {**kwargs, "event": event.slug}
+    new = dict(kwargs)
     if "session" in kwargs:
-        session = find_session(event, kwargs["session"])
+        session = find_session(kwargs["event"], event, kwargs["session"])
         if session is None or not visible.filter(pk=session.pk).exists():
             return None
         new.update(event=session.event.slug, session=session.slug)
-    elif not visible.filter(event=event).exists():
+    elif event is None or not visible.filter(event=event).exists():
         return None
+    else:
+        new["event"] = event.slug
     if new == kwargs:
         return None  # the address is current: the 404 is the page's own
     match = request.resolver_match

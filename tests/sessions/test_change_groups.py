@@ -235,3 +235,17 @@ def test_a_feed_with_no_entry_yet_is_dated_by_the_event_and_the_same_on_every_fe
     updated = datetime.fromisoformat(feed.find(f"{ATOM}updated").text)
     assert updated == session.event.updated_at
     assert first == again
+
+
+def test_one_request_that_changes_two_sessions_makes_an_entry_for_each_with_its_own_id(client):
+    first = published_session()
+    second = published_session(event=first.event)
+
+    with one_change():
+        for session in (first, second):
+            session.venue = "Chatham House"
+            session.save()
+
+    feed = etree.fromstring(client.get(f"/events/{first.event.slug}/changes.atom").content)
+    ids = [entry.find(f"{ATOM}id").text for entry in feed.findall(f"{ATOM}entry")]
+    assert len(ids) == len(set(ids)) == 2

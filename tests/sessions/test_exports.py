@@ -171,7 +171,7 @@ def test_session_page_links_its_calendar_file(client):
 
     page = client.get(session.get_absolute_url())
 
-    assert f'Add to calendar: <a href="{ics_url(session)}">calendar file</a>' in page.text
+    assert f'<a href="{ics_url(session)}">Add to calendar</a>' in page.text
 
 
 def test_event_page_offers_subscription_download_schedules_and_changes(client):

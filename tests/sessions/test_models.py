@@ -204,7 +204,7 @@ def test_full_clean_names_an_unknown_time_zone_instead_of_crashing(db):
 )
 def test_lengths_on_the_night_the_clocks_change_are_the_time_that_passes(day, start, end, hours):
     session = SessionFactory(date=day, start_time=start, end_time=end, time_zone="Europe/London")
-    AgendaSlotFactory(session=session, start=start, end=time(1, 30))
+    AgendaSlotFactory(session=session, start=start, end=time(0, 45))
     AgendaSlotFactory(session=session, start=time(2, 30), end=end)
 
     agenda = build_agenda(session)
@@ -214,3 +214,19 @@ def test_lengths_on_the_night_the_clocks_change_are_the_time_that_passes(day, st
     assert first.duration + second.gap_before + second.duration == timedelta(hours=hours)
     # (Subtracting two datetimes in one zone would give wall-clock time: UTC first.)
     assert second.elapsed == second.starts_at.astimezone(UTC) - first.starts_at.astimezone(UTC)
+
+
+def test_an_item_in_the_hour_the_clocks_skip_keeps_its_wall_clock_length():
+    session = SessionFactory(
+        date=date(2026, 3, 29),
+        start_time=time(0, 0),
+        end_time=time(4, 0),
+        time_zone="Europe/London",
+    )
+    AgendaSlotFactory(session=session, start=time(0, 0), end=time(1, 45))
+    AgendaSlotFactory(session=session, start=time(1, 45), end=time(2, 15))
+
+    _, second = build_agenda(session).items
+
+    assert second.duration == timedelta(minutes=30)
+    assert second.elapsed >= timedelta(0)

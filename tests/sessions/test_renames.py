@@ -135,3 +135,32 @@ def test_a_slug_given_up_twice_leads_to_the_event_that_gave_it_up_last(client):
     assert response.status_code == 301
     assert response["Location"] == "/events/second-renamed/"
     assert Event.objects.count() == 2
+
+
+def test_a_session_moved_out_of_an_event_that_is_then_deleted_keeps_its_old_address(client):
+    session = published(slug="panel")
+    old_event = session.event
+    old_address = f"/events/{old_event.slug}/panel/"
+    session.event = EventFactory(slug="new-home")
+    session.save()
+
+    old_event.delete()
+
+    response = client.get(old_address)
+    assert response.status_code == 301
+    assert response["Location"] == "/events/new-home/panel/"
+
+
+def test_a_session_renamed_before_its_event_was_renamed_is_found_under_either_old_name(client):
+    session = published(slug="first-name")
+    event = session.event
+    old_event_slug = event.slug
+    session.slug = "second-name"
+    session.save()
+    event.slug = "renamed-event"
+    event.save()
+
+    for address in (f"/events/{old_event_slug}/first-name/", "/events/renamed-event/first-name/"):
+        response = client.get(address)
+        assert response.status_code == 301, address
+        assert response["Location"] == "/events/renamed-event/second-name/", address

@@ -151,6 +151,8 @@ def test_the_session_page_adds_the_session_to_web_calendars_without_script(clien
     assert outlook["startdt"] == ["2027-03-09T10:00:00Z"]
     assert outlook["enddt"] == ["2027-03-09T11:30:00Z"]
     assert session.get_absolute_url() in outlook["body"][0]
+    # Spaces as %20: Outlook's compose page would show a "+" as it is.
+    assert "+" not in links["Outlook.com"].split("?", 1)[1]
     for url in links.values():
         assert f'href="{url.replace("&", "&amp;")}"' in page.text
     subscribe = (
