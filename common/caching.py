@@ -40,6 +40,7 @@ from django.utils.cache import (
 from django.utils.http import parse_http_date_safe, split_directive_names
 
 from .cache_backends import CacheUnavailable
+from .stored_pages import RecentPages, StoredPage, without_suffix
 
 VERSION_KEY = "public-content-version"
 PAGE_TIMEOUT = 24 * 60 * 60
@@ -48,6 +49,10 @@ RENEW_EVERY = 1.0
 # Only pages that exist: caching 404s would let anyone fill the cache with made-up
 # addresses, and a 404 costs a single query anyway.
 CACHED_STATUSES = {200}
+# Each worker keeps the pages it served last in memory too, up to this many bytes
+# (bodies in every encoding); a hit then reads only the content version.
+RECENT_PAGES_BYTES = 16 * 1024 * 1024
+recent_pages = RecentPages(RECENT_PAGES_BYTES)
 
 
 def bump_on_changes_to(*app_labels):
@@ -248,22 +253,52 @@ class PublicPageCacheMiddleware:
         if version is None:  # the cache cannot be reached: render from the database
             return self.get_response(request)
         key = _page_key(address, version)
-        response = cache.get(key)
-        if response is not None:
-            return response
+        # This worker's own copy first: the key carries the version just read, so
+        # a copy under it is as new as the shared one, and costs no second read.
+        page = recent_pages.get(key)
+        if page is None:
+            page = cache.get(key)
+            if isinstance(page, StoredPage):
+                recent_pages.put(key, page)
+            else:
+                page = None  # nothing, or what an older release stored
+        if page is not None:
+            return page.response(request)
+        return self._render_and_store(request, key)
+
+    def _render_and_store(self, request, key):
+        # The view compares If-None-Match with the uncompressed body's ETag (an
+        # export's fingerprint costs one query): the encoding's suffix goes, and
+        # comes back on a 304.
+        sent = request.META.get("HTTP_IF_NONE_MATCH")
+        if sent:
+            request.META["HTTP_IF_NONE_MATCH"] = ", ".join(
+                without_suffix(tag.strip()) for tag in sent.split(",")
+            )
         response = self.get_response(request)
-        if (
+        if sent:
+            request.META["HTTP_IF_NONE_MATCH"] = sent
+        if response.status_code == 304 and sent and response.has_header("ETag"):
+            for tag in sent.split(","):
+                if without_suffix(tag.strip()) == response["ETag"]:
+                    response["ETag"] = tag.strip()
+            return response
+        if not (
             getattr(request, "public_page", False)
             and response.status_code in CACHED_STATUSES
             and not response.streaming
             and not response.cookies
+            and not request.META.get("CSRF_COOKIE_USED")
         ):
-            if not response.has_header("ETag"):
-                # An export's ETag is its fingerprint (one query answers it when the
-                # cache has moved on); a page's is the hash of its body.
-                set_response_etag(response)
-            cache.set(key, response, PAGE_TIMEOUT)
-        return response
+            return response
+        if not response.has_header("ETag"):
+            # An export's ETag is its fingerprint (one query answers it when the
+            # cache has moved on); a page's is the hash of its body.
+            set_response_etag(response)
+        page = StoredPage.of(response)
+        cache.set(key, page, PAGE_TIMEOUT)
+        recent_pages.put(key, page)
+        return page.response(request)
 
 
 def _conditional_head(request, response):
