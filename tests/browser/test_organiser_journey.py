@@ -49,9 +49,14 @@ def pick(page, select, text):
     select.locator("xpath=following-sibling::span[contains(@class, 'select2')][1]").click()
     search = page.locator(".select2-container--open .select2-search__field")
     search.fill(text[:5])
+    # The answers to what was typed, not those of an earlier search still on screen
+    # while the new one loads (a loaded machine makes that window long).
+    expect(page.locator(".select2-container--open .loading-results")).to_have_count(0)
     # An option, not the group around it: the slot boxes group their answers
     # ("In this session", "Everyone else"), and a group's text holds its options'.
-    page.locator(".select2-results__option[aria-selected]", has_text=text).click()
+    page.locator(
+        ".select2-container--open .select2-results__option[aria-selected]", has_text=text
+    ).click()
     expect(select.locator("option:checked", has_text=text)).to_have_count(1)
 
 
