@@ -25,7 +25,7 @@ format:
 ci:    ## what CI runs
 	bash .ci/run
 
-bench: ## throughput and latency of the main pages through gunicorn (see README)
+bench: ## req/s, latency, CPU per request and bytes on the wire of the main pages through gunicorn, against two baselines (see README)
 	scripts/bootstrap
 	command -v wrk >/dev/null || scripts/apt-install wrk
 	.venv/bin/python scripts/benchmark.py

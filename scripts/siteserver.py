@@ -93,13 +93,16 @@ def workdir():
 
 
 @contextmanager
-def serve(env, port, workers=2):
-    """gunicorn with the repository's configuration on 127.0.0.1:`port`."""
+def serve(env, port, workers=2, *, cpu=None, options=()):
+    """gunicorn with the repository's configuration on 127.0.0.1:`port`; its master
+    and workers run on core `cpu` alone when one is given (taskset), with extra
+    command-line `options`."""
     # The site's own address: its links, and the only host whose pages are cached.
     env = {**env, "SITE_URL": f"http://127.0.0.1:{port}"}
+    pinned = [] if cpu is None else ["taskset", "-c", str(cpu)]  # taskset execs: same pid
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py",
-         "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "eventsite.wsgi"],
+        [*pinned, PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+         "--workers", str(workers), "--bind", f"127.0.0.1:{port}", *options, "eventsite.wsgi"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
