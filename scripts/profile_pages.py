@@ -38,6 +38,7 @@ PAGES = {
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="per page (500-slot: a tenth)")
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=list(PAGES))
     parser.add_argument("--profile", choices=PAGES, help="run this page under cProfile")
     parser.add_argument("--top", type=int, default=30, help="lines of the profile to print")
     parser.add_argument("--html", type=Path, help="write each page's HTML to this folder")
@@ -59,7 +60,8 @@ def main():
 
         client = Client(SERVER_NAME="127.0.0.1")
         print("| page | queries | CPU ms per request |\n|---|---:|---:|")
-        for name, path in PAGES.items():
+        for name in args.pages:
+            path = PAGES[name]
             count = args.requests // 10 if name == "large" else args.requests
             response = client.get(path)  # warm up: templates, URL resolver, zone data
             assert response.status_code == 200, (path, response.status_code)

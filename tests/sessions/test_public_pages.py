@@ -448,7 +448,7 @@ def build_session(slot_count):
 # organisation shown; slot-moderator links; slot-speaker links; the people;
 # their affiliations with organisations; whether requests for a place are open;
 # the changes recorded since publication.
-SESSION_PAGE_QUERIES = 9
+SESSION_PAGE_QUERIES = 5
 
 
 @pytest.mark.parametrize("slot_count", [4, 50, 500])
