@@ -77,7 +77,7 @@ class Item:
         """The moderators, unless the title or description already names every one
         of them ("Panel, moderated by Joyce Hakmeh"): the page says no one twice. A
         title that names only some of them gets the whole list."""
-        if names_already_said(self.moderators, self._text):
+        if self.moderators and names_already_said(self.moderators, self._text):
             return []
         return self.moderators
 
@@ -89,7 +89,7 @@ class Item:
         named = {person.pk for person in self.moderators}
         named.update(role.speaker_id for role in self.contributions)
         speakers = [person for person in self.speakers if person.pk not in named]
-        if names_already_said(speakers, self._text):
+        if speakers and names_already_said(speakers, self._text):
             return []
         return speakers
 
