@@ -59,7 +59,9 @@ def to_plain(text):
     return strip_tags(to_html(text)).strip()
 
 
+@lru_cache(maxsize=2048)
 def summary(text, length=160):
-    """A one-paragraph summary of Markdown text, for meta descriptions."""
+    """A one-paragraph summary of Markdown text, for meta descriptions (remembered, as
+    it depends on its arguments alone)."""
     plain = re.sub(r"\s+", " ", strip_tags(to_html(text))).strip()
     return Truncator(plain).chars(length)
