@@ -27,6 +27,9 @@ from pathlib import Path
 from siteserver import DEMO, OPEN_REQUESTS, prepare, workdir
 
 PAGES = {
+    # eventsite/bench_urls.py: a fixed 10 KB page through the same middleware, no
+    # database: what any page costs before its view and template.
+    "baseline": "/bench/fixed/",
     "session": DEMO,
     "large": "/events/engaging-civil-society-cybercrime/long-agenda/",
     "event": "/events/engaging-civil-society-cybercrime/",
@@ -50,6 +53,7 @@ def main():
             work, ["load_large_session", "--slots", "500"], ["shell", "-c", OPEN_REQUESTS]
         )
         os.environ.update(env | {"CACHE_URL": "dummycache://", "SITE_URL": "http://127.0.0.1"})
+        os.environ["ROOT_URLCONF"] = "eventsite.bench_urls"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eventsite.settings")
         import django
 
