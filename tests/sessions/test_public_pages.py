@@ -271,11 +271,13 @@ def clock(monkeypatch):
 def test_home_keeps_a_session_until_its_day_has_ended_in_its_own_zone(
     client, clock, zone, day, listed
 ):
-    SessionFactory(published=True, date=day, time_zone=zone, title="The meeting")
+    session = SessionFactory(published=True, date=day, time_zone=zone, title="The meeting")
 
     text = visible_text(client.get("/"))
 
     assert ("The meeting" in text) is listed
+    # What the request link asks of the one session it shows, without a query.
+    assert session.day_has_ended() is not listed
 
 
 def test_home_page_query_count_is_fixed_whatever_the_zones(
