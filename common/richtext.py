@@ -50,12 +50,18 @@ def to_html(text):
     return mark_safe(_clean_html(text or ""))  # noqa: S308 - cleaned by nh3
 
 
+@lru_cache(maxsize=2048)
 def to_plain(text):
-    """The text of Markdown without its markup, as schedules and calendars carry it."""
+    """The text of Markdown without its markup, as schedules and calendars carry it.
+
+    Like to_html(), it depends on the text alone, so recent results are remembered.
+    """
     return strip_tags(to_html(text)).strip()
 
 
+@lru_cache(maxsize=2048)
 def summary(text, length=160):
-    """A one-paragraph summary of Markdown text, for meta descriptions."""
+    """A one-paragraph summary of Markdown text, for meta descriptions (remembered, as
+    it depends on its arguments alone)."""
     plain = re.sub(r"\s+", " ", strip_tags(to_html(text))).strip()
     return Truncator(plain).chars(length)

@@ -15,7 +15,8 @@ class ParticipantsConfig(AppConfig):
     Nothing in `sessions` or `speakers` imports from here; the session page shows
     the "Request a place" link because `ready()` registers
     `participants/request_link.html` with the page's extension point
-    (`sessions.public.extensions.session_actions`).
+    (`sessions.public.extensions.session_actions`), and has the page's query for the
+    session join the request settings (`session_relations`).
     """
 
     name = "participants"
@@ -25,11 +26,13 @@ class ParticipantsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from common.caching import bump_content_version
-        from sessions.public.extensions import session_actions
+        from sessions.public.extensions import session_actions, session_relations
 
         from .models import RequestSettings
 
         session_actions.register("participants/request_link.html", app=self.name)
+        # The link reads the session's request settings: joined to the page's query.
+        session_relations.register("request_settings", app=self.name)
 
         # The public session page shows whether requests are open: a change to the
         # settings must empty the page cache. Requests themselves are never shown.

@@ -23,7 +23,16 @@ def any_session_or_404(*, event, session):
 
 
 def request_settings_for(session):
-    """The session's request settings, or None if organisers never opened requests."""
+    """The session's request settings, or None if organisers never opened requests.
+
+    Read with the session when its query joined them (the session page does, see
+    ParticipantsConfig.ready()); otherwise one query.
+    """
+    if Session.request_settings.is_cached(session):
+        try:
+            return session.request_settings
+        except RequestSettings.DoesNotExist:
+            return None
     return RequestSettings.objects.filter(session=session).first()
 
 
@@ -37,9 +46,7 @@ def session_is_over(session):
     whose date is still to be confirmed is never over."""
     if session.ends_at is not None:
         return session.ends_at <= timezone.now()
-    if session.date is None:
-        return False
-    return not Session.objects.upcoming().filter(pk=session.pk).exists()
+    return session.day_has_ended()
 
 
 def session_has_started(session):

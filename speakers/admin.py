@@ -64,7 +64,7 @@ class SpeakerAdmin(AdminGuardsMixin, SimpleHistoryAdmin):
 
     @admin.display(description="Affiliations")
     def affiliations_summary(self, obj):
-        return "; ".join(str(a) for a in obj.affiliations.all())
+        return "; ".join(str(a) for a in obj.listed_affiliations)
 
     @admin.display(description="Sessions", ordering="session_count")
     def sessions(self, obj):

@@ -1,3 +1,5 @@
+import functools
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -45,12 +47,73 @@ class Organisation(models.Model):
 
 class SpeakerQuerySet(models.QuerySet):
     def with_affiliations(self):
+        """Each person with `listed_affiliations`: in order, with their organisations and
+        the bodies those belong to (a second query)."""
         return self.prefetch_related(
             models.Prefetch(
                 "affiliations",
                 queryset=Affiliation.objects.select_related("organisation", "organisation__parent"),
+                to_attr="listed_affiliations",
             )
         )
+
+    def in_bulk_with_affiliations(self, id_list):
+        """The people with these ids by pk, by name, each with `listed_affiliations`
+        as with_affiliations() gives them, in one query rather than two.
+
+        People are read joined to their affiliations (LEFT JOIN: one row per
+        affiliation, one for a person without any) and made into the same objects
+        the two queries would give, in this queryset's fetch mode.
+        """
+        columns, joined = _joined_to_affiliations()
+        people = {}
+        for row in joined.filter(pk__in=id_list):
+            speaker, affiliation, organisation, parent = _instances(
+                row, columns, self.db, self._fetch_mode
+            )
+            person = people.setdefault(speaker.pk, speaker)
+            if person is speaker:
+                person.listed_affiliations = []
+            if affiliation is None:
+                continue  # no affiliation: the LEFT JOIN's row of NULLs
+            affiliation.speaker = person
+            affiliation.organisation = organisation
+            organisation.parent = parent
+            person.listed_affiliations.append(affiliation)
+        return people
+
+
+@functools.cache
+def _joined_to_affiliations():
+    """The columns of a person, an affiliation, its organisation and that one's
+    parent, and the query that reads them joined, by name: built once per process
+    (its twenty-odd lookups cost more than running it)."""
+    joined = {
+        "": Speaker,
+        "affiliations__": Affiliation,
+        "affiliations__organisation__": Organisation,
+        "affiliations__organisation__parent__": Organisation,
+    }
+    columns = [
+        (model, [field.attname for field in model._meta.concrete_fields])
+        for model in joined.values()
+    ]
+    lookups = [
+        prefix + name for prefix, (_, names) in zip(joined, columns, strict=True) for name in names
+    ]
+    query = Speaker.objects.order_by(
+        Lower("name"), "pk", "affiliations__order", "affiliations__pk"
+    ).values_list(*lookups)
+    return columns, query
+
+
+def _instances(row, columns, db, fetch_mode):
+    """The objects a joined row holds, one per model in `columns`; None for NULLs."""
+    start = 0
+    for model, names in columns:
+        values = row[start : start + len(names)]
+        start += len(names)
+        yield None if values[0] is None else model.from_db(db, names, values, fetch_mode=fetch_mode)
 
 
 class Speaker(models.Model):

@@ -7,6 +7,7 @@ since the start, gaps, who leads and who is on stage, and the announced
 contributions. Formatting is left to templates and exporters.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -80,7 +81,7 @@ class Item:
         """The moderators, unless the title or description already names every one
         of them ("Panel, moderated by Joyce Hakmeh"): the page says no one twice. A
         title that names only some of them gets the whole list."""
-        if names_already_said(self.moderators, self._text):
+        if self.moderators and names_already_said(self.moderators, self._text):
             return []
         return self.moderators
 
@@ -92,7 +93,7 @@ class Item:
         named = {person.pk for person in self.moderators}
         named.update(role.speaker_id for role in self.contributions)
         speakers = [person for person in self.speakers if person.pk not in named]
-        if names_already_said(speakers, self._text):
+        if speakers and names_already_said(speakers, self._text):
             return []
         return speakers
 
@@ -145,7 +146,7 @@ STAFF_ONLY_FIELDS = ("cue", "tech_notes", "responsible")
 
 
 def build_agendas(sessions, *, staff=False) -> list[Agenda]:
-    """The agendas of many sessions (an event's calendar or schedule) in seven
+    """The agendas of many sessions (an event's calendar or schedule) in four
     queries, however many sessions, slots and people there are."""
     sessions = list(sessions.select_related("event").fetch_mode(models.FETCH_RAISE))
     parts = _AgendaParts([session.pk for session in sessions], staff=staff)
@@ -153,36 +154,44 @@ def build_agendas(sessions, *, staff=False) -> list[Agenda]:
 
 
 def build_agenda(session: Session, *, staff=False) -> Agenda:
-    """One session's agenda in six queries, whatever its length. `staff=True`
-    loads the run-of-show's staff-only fields too."""
+    """One session's agenda in three queries (slots, roles, people), whatever its
+    length. `staff=True` loads the run-of-show's staff-only fields too."""
     return _AgendaParts([session.pk], staff=staff).shape(session)
 
 
+@functools.cache
+def _queries(staff):
+    """The agenda's three queries without their sessions, built once per process.
+
+    Each build_agenda() call filters copies of them to its sessions: putting
+    together the joins, subqueries and column lists of a query costs Django more
+    than the database takes to run it.
+    """
+    raise_ = models.FETCH_RAISE
+    slots = AgendaSlot.objects.for_agenda().with_people_ids().fetch_mode(raise_)
+    if not staff:
+        slots = slots.defer(*STAFF_ONLY_FIELDS, "created_at")
+    roles = SessionRole.objects.select_related("shown_as").order_by("role", "order", "pk")
+    return slots, roles.fetch_mode(raise_), Speaker.objects.fetch_mode(raise_)
+
+
 class _AgendaParts:
-    """Slots, roles, the two slot-to-person link tables, and the people with their
-    affiliations of some sessions, each read once; a person on stage in many
-    slots (or sessions) is one object."""
+    """Slots (each with the ids of its people), roles, and the people with their
+    affiliations of some sessions: three queries, each row read once; a person on
+    stage in many slots (or sessions) is one object."""
 
     def __init__(self, session_ids, *, staff):
-        raise_ = models.FETCH_RAISE
-        slots = AgendaSlot.objects.filter(session__in=session_ids).for_agenda()
-        if not staff:
-            slots = slots.defer(*STAFF_ONLY_FIELDS, "created_at")
-        self.slots = _group(slots.fetch_mode(raise_))
-        roles = SessionRole.objects.filter(session__in=session_ids).select_related("shown_as")
-        self.roles = _group(roles.order_by("role", "order", "pk").fetch_mode(raise_))
-        moderator_links = _links(AgendaSlot.moderators.through, session_ids)
-        speaker_links = _links(AgendaSlot.speakers.through, session_ids)
-        wanted = {person for _, person in moderator_links + speaker_links}
-        wanted.update(role.speaker_id for group in self.roles.values() for role in group)
-        people = {
-            person.pk: person
-            for person in Speaker.objects.with_affiliations()
-            .filter(pk__in=wanted)
-            .fetch_mode(raise_)
-        }
-        self.moderators_of = _people_by_slot(moderator_links, people)
-        self.speakers_of = _people_by_slot(speaker_links, people)
+        slots, roles, people = _queries(staff)
+        self.slots = _group(slots.filter(session__in=session_ids))
+        self.roles = _group(roles.filter(session__in=session_ids))
+        wanted = {role.speaker_id for group in self.roles.values() for role in group}
+        for group in self.slots.values():
+            for slot in group:
+                wanted.update(slot.moderator_ids)
+                wanted.update(slot.speaker_ids)
+        people = people.in_bulk_with_affiliations(wanted) if wanted else {}
+        self.moderators_of = _people_by_slot(self.slots, "moderator_ids", people)
+        self.speakers_of = _people_by_slot(self.slots, "speaker_ids", people)
         for group in self.roles.values():
             for role in group:
                 role.speaker = people[role.speaker_id]
@@ -284,19 +293,13 @@ def _group(rows):
     return by_session
 
 
-def _links(through, session_ids):
-    """(slot id, person id) pairs of one of the slots' many-to-many tables."""
-    return list(
-        through.objects.filter(agendaslot__session__in=session_ids).values_list(
-            "agendaslot_id", "speaker_id"
-        )
-    )
-
-
-def _people_by_slot(links, people):
-    """Each slot's people in the order they were read (by name); _shape() bills them."""
+def _people_by_slot(slots, ids, people):
+    """Each slot's people (`ids`: the slot's moderator_ids or speaker_ids) in the order
+    they were read (by name); _shape() bills them."""
     rank = {pk: index for index, pk in enumerate(people)}
-    by_slot = {}
-    for slot_id, person_id in sorted(links, key=lambda link: rank[link[1]]):
-        by_slot.setdefault(slot_id, []).append(people[person_id])
-    return by_slot
+    return {
+        slot.pk: [people[pk] for pk in sorted(getattr(slot, ids), key=rank.__getitem__)]
+        for group in slots.values()
+        for slot in group
+        if getattr(slot, ids)
+    }

@@ -298,6 +298,14 @@ class Session(models.Model):
     def ends_at(self):
         return self.localize(self.end_time)
 
+    def day_has_ended(self):
+        """The session's day is over in its own zone (everywhere on Earth, in UTC-12,
+        while the zone is to be confirmed): upcoming() for one session in memory.
+        False while the date is to be confirmed."""
+        if self.date is None:
+            return False
+        return timezone.now().astimezone(self.zone or LATEST_CLOCK).date() > self.date
+
     @property
     def has_calendar_times(self):
         """Date, start, end and zone are all known: a calendar entry can be made."""

@@ -15,7 +15,7 @@ def person_summary(speaker):
     """Dr Patryk Pawlak: Brussels Executive Officer, European Union for Security Studies."""
     roles = "; ".join(
         ", ".join(part for part in (a.position, a.organisation.name) if part)
-        for a in speaker.affiliations.all()
+        for a in speaker.listed_affiliations
     )
     return f"{speaker}: {roles}" if roles else str(speaker)
 
@@ -118,7 +118,7 @@ def session_json_ld(agenda, url, changes=()):
         data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
     data["organizer"] = organizer(session.event)
     performers = [
-        _person(role.speaker, role.speaker.affiliations.all())
+        _person(role.speaker, role.speaker.listed_affiliations)
         for role in [*agenda.speakers, *agenda.leads]
     ]
     if performers:

@@ -76,8 +76,12 @@ class SessionView(TemplateView):
     template_name = "agenda/session.html"
 
     def get_context_data(self, **kwargs):
+        sessions = session_queryset().visible_to(self.request.user)
+        # Other apps' one-to-one rows that the page shows come in the same query.
+        if related := extensions.session_relations.relations():
+            sessions = sessions.select_related(*related)
         session = get_object_or_404(
-            session_queryset().visible_to(self.request.user),
+            sessions,
             event__slug=self.kwargs["event"],
             slug=self.kwargs["session"],
         )

@@ -72,10 +72,23 @@ def affiliation(item):
     return ", ".join(part for part in parts if part)
 
 
-@register.simple_tag
-def people_links(people, mid_sentence=False):
+@register.simple_tag(takes_context=True)
+def people_links(context, people, mid_sentence=False):
     """Linked full names, joined with commas and a final "and"; `mid_sentence` for a
-    name inside a sentence ("moderated by the Rt Hon ...")."""
+    name inside a sentence ("moderated by the Rt Hon ...").
+
+    A long agenda names the same people in slot after slot: each list is written
+    once per page render and repeated from there (the people are the page's own
+    objects, the same in every slot).
+    """
+    written = context.render_context.setdefault("people_links", {})
+    key = (tuple(person.pk for person in people), mid_sentence)
+    if key not in written:
+        written[key] = _people_links(people, mid_sentence)
+    return written[key]
+
+
+def _people_links(people, mid_sentence):
     links = [
         format_html(
             '<a href="{}">{}</a>',

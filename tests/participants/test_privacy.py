@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.template import Context, Template
 
 from participants.models import ParticipantRequest
+from sessions.models import Session
 from tests.factories import ParticipantRequestFactory, RequestSettingsFactory, SessionFactory
 from tests.helpers import request_url
 
@@ -62,11 +63,28 @@ def render_request_link(session):
 
 
 def test_request_link_shows_when_requests_are_open(open_session, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        html = render_request_link(open_session)
+    session = Session.objects.select_related("event").get(pk=open_session.pk)
 
-    assert f'href="{request_url(open_session)}"' in html
+    with django_assert_num_queries(1):  # the request settings
+        html = render_request_link(session)
+
+    assert f'href="{request_url(session)}"' in html
     assert "Request a place" in html
+
+
+@pytest.mark.parametrize("state", ["open", "no settings"])
+def test_request_link_reads_settings_the_session_page_joined_without_a_query(
+    db, django_assert_num_queries, state
+):
+    session = SessionFactory(published=True)
+    if state == "open":
+        RequestSettingsFactory(session=session)
+    joined = Session.objects.select_related("event", "request_settings").get(pk=session.pk)
+
+    with django_assert_num_queries(0):
+        html = render_request_link(joined)
+
+    assert ("Request a place" in html) is (state == "open")
 
 
 def test_request_link_gives_the_closing_day(open_session):

@@ -429,9 +429,9 @@ def build_event(slot_count, sessions=3):
 
 # The fingerprint; the session and its event; its slots; roles; the slot-moderator
 # and slot-speaker links; the people; their affiliations.
-SESSION_ICS_QUERIES = 8
+SESSION_ICS_QUERIES = 5
 # The fingerprint; the event; its sessions; then as above, for all sessions at once.
-EVENT_EXPORT_QUERIES = 9
+EVENT_EXPORT_QUERIES = 6
 # The fingerprint; the event; the changes with their sessions and event.
 ATOM_QUERIES = 3
 

@@ -1,8 +1,10 @@
 import re
 from datetime import UTC, date, datetime, time
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -11,6 +13,7 @@ from tests.factories import (
     AffiliationFactory,
     AgendaSlotFactory,
     EventFactory,
+    RequestSettingsFactory,
     SessionFactory,
     SessionRoleFactory,
     SpeakerFactory,
@@ -268,11 +271,13 @@ def clock(monkeypatch):
 def test_home_keeps_a_session_until_its_day_has_ended_in_its_own_zone(
     client, clock, zone, day, listed
 ):
-    SessionFactory(published=True, date=day, time_zone=zone, title="The meeting")
+    session = SessionFactory(published=True, date=day, time_zone=zone, title="The meeting")
 
     text = visible_text(client.get("/"))
 
     assert ("The meeting" in text) is listed
+    # What the request link asks of the one session it shows, without a query.
+    assert session.day_has_ended() is not listed
 
 
 def test_home_page_query_count_is_fixed_whatever_the_zones(
@@ -448,7 +453,7 @@ def build_session(slot_count):
 # organisation shown; slot-moderator links; slot-speaker links; the people;
 # their affiliations with organisations; whether requests for a place are open;
 # the changes recorded since publication.
-SESSION_PAGE_QUERIES = 9
+SESSION_PAGE_QUERIES = 5
 
 
 @pytest.mark.parametrize("slot_count", [4, 50, 500])
@@ -476,6 +481,40 @@ def test_event_home_and_speaker_pages_query_counts_are_fixed(
         client.get("/")
     with django_assert_num_queries(3):  # the person, affiliations, sessions
         client.get(speaker.get_absolute_url())
+
+
+# Queries of each public page with the demo loaded, taking requests for a place,
+# beside a published 500-slot session (manage.py load_large_session), as the
+# benchmark serves them: at most five, whatever the agenda's length.
+PUBLIC_PAGE_QUERIES = {
+    # the session with its event and request settings; slots with their people's
+    # ids; roles; people with affiliations; changes
+    DEMO_URL: 5,
+    "/events/engaging-civil-society-cybercrime/long-agenda/": 5,
+    "/events/engaging-civil-society-cybercrime/": 2,  # the event, its sessions
+    "/": 2,  # events, their sessions
+    "/speakers/nnenna-ifeanyi-ajufo/": 3,  # the person, affiliations, sessions
+}
+
+
+@pytest.mark.parametrize(("url", "queries"), PUBLIC_PAGE_QUERIES.items())
+def test_public_pages_take_at_most_five_queries_on_the_demo_and_a_long_agenda(
+    client, demo, django_assert_num_queries, url, queries
+):
+    RequestSettingsFactory(session=demo, requests_open=True)
+    demo.publish()
+    demo.save()
+    call_command("load_large_session", slots=500, stdout=StringIO())
+
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert queries <= 5
+    if url == DEMO_URL:
+        assert "Request a place" in response.text
+    if "long-agenda" in url:
+        assert response.text.count('class="agenda-item') == 500
 
 
 def test_contribution_is_announced_once_at_the_first_slot_its_speaker_is_on_stage(client):

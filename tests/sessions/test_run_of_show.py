@@ -441,7 +441,7 @@ def test_staff_pages_take_the_same_queries_for_any_agenda(
     # 2 for the login session and user, 2 for the user's permissions, 1 for the
     # session and event, 6 for build_agenda (slots, roles, who leads and who is on
     # stage in each slot, the people, their affiliations).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = staff_client.get(url)
 
     assert response.status_code == 200
