@@ -57,11 +57,26 @@ def vtimezone(tzid, first_date, last_date):
     component.add("TZID", tzid)
     component.add("COMMENT", f"Only for the days from {first_date} to {last_date}.")
     state = _state(zone, start)
+    inverted = _summer_is_standard(zone, start)
     # The offset in force when the window opens: an onset with no change.
-    component.add_component(_observance(start, state, state))
+    component.add_component(_observance(start, state, state, inverted))
     for onset, before, after in _changes(zone, start, end):
-        component.add_component(_observance(onset, before, after))
+        component.add_component(_observance(onset, before, after, inverted))
     return component
+
+
+def _summer_is_standard(zone, instant):
+    """Whether the zone counts winter as a negative daylight saving around `instant`.
+
+    Irish law makes summer time (IST) the standard time: tzdata gives Europe/Dublin
+    a DST of -1 h in winter and none in summer. Calendar programs expect the summer
+    observance to be DAYLIGHT, as everywhere else, so for such a zone the labels
+    are swapped (the offsets, which set the instants, are the same either way).
+    """
+    return any(
+        (instant + timedelta(days=30 * month)).astimezone(zone).dst() < timedelta(0)
+        for month in range(-12, 13)
+    )
 
 
 def utc_vtimezone():
@@ -107,9 +122,10 @@ def _first_after(zone, before, after, state):
     return after
 
 
-def _observance(onset, before, after):
+def _observance(onset, before, after, inverted=False):
     offset_from, _, _ = before
     offset_to, daylight, name = after
+    daylight = daylight != inverted
     observance = icalendar.TimezoneDaylight() if daylight else icalendar.TimezoneStandard()
     # RFC 5545 3.6.5: the onset as a local time in the offset in force before it.
     observance.add("DTSTART", (onset + offset_from).replace(tzinfo=None))

@@ -124,6 +124,7 @@ def assert_follows_zoneinfo(tzid, first_date, last_date):
 # midnight (America/Santiago); zones without summer time; zones whose rules changed.
 ZONES_AND_YEARS = [
     ("Europe/London", range(2024, 2031)),
+    ("Europe/Dublin", range(2024, 2031)),
     ("Europe/Vienna", range(2024, 2031)),
     ("America/New_York", range(2024, 2031)),
     ("Australia/Sydney", range(2024, 2031)),
@@ -175,6 +176,10 @@ def test_the_days_around_each_change_give_zoneinfos_offset(tzid, years):
         ("Europe/London", date(2026, 10, 25), "STANDARD", "20261025T020000", "+0100", "+0000"),
         ("Europe/Vienna", date(2026, 3, 29), "DAYLIGHT", "20260329T020000", "+0100", "+0200"),
         ("Europe/Vienna", date(2026, 10, 25), "STANDARD", "20261025T030000", "+0200", "+0100"),
+        # Irish law makes summer time standard (tzdata: a negative DST in winter);
+        # calendars still expect summer to be the DAYLIGHT observance.
+        ("Europe/Dublin", date(2026, 3, 29), "DAYLIGHT", "20260329T010000", "+0000", "+0100"),
+        ("Europe/Dublin", date(2026, 10, 25), "STANDARD", "20261025T020000", "+0100", "+0000"),
     ],
 )
 def test_an_observance_begins_at_the_local_time_before_the_change(
