@@ -56,9 +56,13 @@ def one_change():
         _batch.reset(token)
 
 
-def _recorded(change):
-    change.batch = _batch.get()
-    return change
+def _save_together(changes):
+    """Write the changes one save made: in the batch of the request (or `one_change()`
+    block), else, when there are several, in one batch of their own."""
+    batch = _batch.get() or (uuid.uuid4() if len(changes) > 1 else None)
+    for change in changes:
+        change.batch = batch
+    AgendaChange.objects.bulk_create(changes)
 
 
 def stored_values(model, pk, fields):
@@ -124,23 +128,31 @@ def _slot(values):
     return f"“{values['title']}” ({_span(values['start'], values['end'])})"
 
 
+# What a save compares with the stored row: the calendar fields here, the address
+# (event and slug) in renames.py, which reads the same row from `_stored_row`.
+ADDRESS_FIELDS = ("event", "slug")
+STORED_ROW = (*CALENDAR_FIELDS, "published_at", *ADDRESS_FIELDS, "event__slug")
+
+
 @receiver(pre_save, sender=Session, dispatch_uid="session_compare_with_stored")
 def session_compare_with_stored(sender, instance, raw, update_fields, **kwargs):
-    instance._stored_calendar = None
-    if raw or (update_fields is not None and not set(update_fields) & set(CALENDAR_FIELDS)):
+    """Read the stored row once per save (None for a new session, a raw save or one
+    that updates neither calendar nor address fields), and raise SEQUENCE."""
+    instance._stored_row = None
+    compared = {*CALENDAR_FIELDS, *ADDRESS_FIELDS}
+    if raw or (update_fields is not None and not set(update_fields) & compared):
         return
-    stored = stored_values(Session, instance.pk, (*CALENDAR_FIELDS, "published_at"))
+    stored = stored_values(Session, instance.pk, STORED_ROW)
     if stored is None:
         return
     if any(stored[name] != getattr(instance, name) for name in CALENDAR_FIELDS):
         instance.sequence += 1
-    instance._stored_calendar = stored
+    instance._stored_row = stored
 
 
 @receiver(post_save, sender=Session, dispatch_uid="session_record_changes")
 def session_record_changes(sender, instance, created, raw, **kwargs):
-    stored = getattr(instance, "_stored_calendar", None)
-    instance._stored_calendar = None
+    stored = instance._stored_row
     if created or raw or stored is None or stored["published_at"] is None:
         return
     now = {name: getattr(instance, name) for name in CALENDAR_FIELDS}
@@ -178,13 +190,9 @@ def session_record_changes(sender, instance, created, raw, **kwargs):
         kind = AgendaChange.Kind.CANCELLED if now["cancelled"] else AgendaChange.Kind.REINSTATED
         text = "will not take place" if now["cancelled"] else "will take place after all"
         changes.append(AgendaChange(kind=kind, description=f"The meeting {text}."))
-    # What one save changed is one change, even outside a request's batch.
-    alone = uuid.uuid4() if len(changes) > 1 and _batch.get() is None else None
     for change in changes:
         change.session = instance
-        _recorded(change)
-        change.batch = change.batch or alone
-    AgendaChange.objects.bulk_create(changes)
+    _save_together(changes)
 
 
 def _published_session(slot):
@@ -210,13 +218,15 @@ def slot_record_changes(sender, instance, created, raw, **kwargs):
     now = {name: getattr(instance, name) for name in SLOT_FIELDS}
     if created:
         if _published_session(instance) is not None:
-            _recorded(
-                AgendaChange(
-                    session_id=instance.session_id,
-                    kind=AgendaChange.Kind.SLOT_ADDED,
-                    description=f"Added to the agenda: {_slot(now)}.",
-                )
-            ).save()
+            _save_together(
+                [
+                    AgendaChange(
+                        session_id=instance.session_id,
+                        kind=AgendaChange.Kind.SLOT_ADDED,
+                        description=f"Added to the agenda: {_slot(now)}.",
+                    )
+                ]
+            )
         return
     if stored is None:
         return
@@ -242,8 +252,7 @@ def slot_record_changes(sender, instance, created, raw, **kwargs):
         )
     for change in changes:
         change.session_id = instance.session_id
-        _recorded(change)
-    AgendaChange.objects.bulk_create(changes)
+    _save_together(changes)
 
 
 @receiver(post_delete, sender=AgendaSlot, dispatch_uid="slot_record_removal")
@@ -261,14 +270,16 @@ def slot_record_removal(sender, instance, origin, **kwargs):
     )
     if touched:
         values = {name: getattr(instance, name) for name in SLOT_FIELDS}
-        _recorded(
-            AgendaChange(
-                session_id=instance.session_id,
-                kind=AgendaChange.Kind.SLOT_REMOVED,
-                description=f"Removed from the agenda: {_slot(values)}.",
-                changed_at=stamp,
-            )
-        ).save()
+        _save_together(
+            [
+                AgendaChange(
+                    session_id=instance.session_id,
+                    kind=AgendaChange.Kind.SLOT_REMOVED,
+                    description=f"Removed from the agenda: {_slot(values)}.",
+                    changed_at=stamp,
+                )
+            ]
+        )
 
 
 # A removed role or session leaves no row whose updated_at could tell the exports'

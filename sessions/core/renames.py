@@ -119,24 +119,15 @@ def event_record_former_slug(sender, instance, raw, **kwargs):
         FormerSlug.objects.update_or_create(slug=former, session=None, defaults={"event": instance})
 
 
-@receiver(pre_save, sender=Session, dispatch_uid="session_remember_slug")
-def session_remember_slug(sender, instance, raw, **kwargs):
-    instance._former_address = None
-    if raw:
-        return
-    stored = stored_values(Session, instance.pk, ["event", "event__slug", "slug"])
-    if stored and (stored["event"], stored["slug"]) != (instance.event_id, instance.slug):
-        instance._former_address = stored
-
-
 @receiver(post_save, sender=Session, dispatch_uid="session_record_former_slug")
 def session_record_former_slug(sender, instance, raw, **kwargs):
-    former = getattr(instance, "_former_address", None)
-    instance._former_address = None
-    if former:
-        FormerSlug.objects.update_or_create(
-            event_slug=former["event__slug"],
-            slug=former["slug"],
-            session__isnull=False,
-            defaults={"session": instance},
-        )
+    # The stored row changes.py read before the save (one query for both).
+    former = getattr(instance, "_stored_row", None)
+    if raw or not former or (former["event"], former["slug"]) == (instance.event_id, instance.slug):
+        return
+    FormerSlug.objects.update_or_create(
+        event_slug=former["event__slug"],
+        slug=former["slug"],
+        session__isnull=False,
+        defaults={"session": instance},
+    )

@@ -249,3 +249,15 @@ def test_one_request_that_changes_two_sessions_makes_an_entry_for_each_with_its_
     feed = etree.fromstring(client.get(f"/events/{first.event.slug}/changes.atom").content)
     ids = [entry.find(f"{ATOM}id").text for entry in feed.findall(f"{ATOM}entry")]
     assert len(ids) == len(set(ids)) == 2
+
+
+def test_one_save_of_an_item_that_moved_and_was_renamed_outside_a_request_is_one_entry(client):
+    session = with_five_items(published_session())
+    item = session.slots.order_by("start").first()
+
+    item.start, item.end = at(5), at(20)
+    item.title = "Opening words"
+    item.save()
+
+    (entry,) = atom_entries(client, session)
+    assert entry.find(f"{ATOM}title").text.endswith("Agenda item moved; Agenda item renamed")

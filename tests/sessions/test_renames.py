@@ -3,6 +3,8 @@
 from datetime import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sessions.models import Event
 from tests.factories import EventFactory
@@ -164,3 +166,20 @@ def test_a_session_renamed_before_its_event_was_renamed_is_found_under_either_ol
         response = client.get(address)
         assert response.status_code == 301, address
         assert response["Location"] == "/events/renamed-event/second-name/", address
+
+
+def test_a_session_save_reads_its_stored_row_once_for_its_changes_and_its_old_address():
+    session = published(slug="before")
+    session.slug, session.venue = "after", "Chatham House"
+
+    with CaptureQueriesContext(connection) as queries:
+        session.save()
+
+    reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and 'FROM "agenda_session"' in q["sql"]
+    ]
+    assert len(reads) == 1
+    assert session.former_slugs.get().slug == "before"
+    assert session.changes.get().kind == "place"
