@@ -17,6 +17,7 @@ response that sets a cookie (a CSRF token among them) is not stored, and so neve
 compressed here: compression beside a secret in the page is what BREACH reads.
 """
 
+import functools
 import gzip
 import threading
 from collections import OrderedDict
@@ -53,6 +54,11 @@ class StoredPage:
     headers: tuple  # (name, value) pairs but _PER_BODY
     etag: str  # the uncompressed body's ETag, quoted: '"…"'
     bodies: dict = field(default_factory=dict)  # encoding ("identity", "br", "gzip") to bytes
+
+    @functools.cached_property
+    def size(self):
+        """Bytes held: every encoding's body."""
+        return sum(len(body) for body in self.bodies.values())
 
     @classmethod
     def of(cls, response):
@@ -152,18 +158,17 @@ class RecentPages:
             return page
 
     def put(self, key, page):
-        size = sum(len(body) for body in page.bodies.values())
-        if size > self.max_bytes:
+        if page.size > self.max_bytes:
             return
         with self._lock:
             old = self._pages.pop(key, None)
             if old is not None:
-                self._bytes -= sum(len(body) for body in old.bodies.values())
+                self._bytes -= old.size
             self._pages[key] = page
-            self._bytes += size
+            self._bytes += page.size
             while self._bytes > self.max_bytes:
                 _, dropped = self._pages.popitem(last=False)
-                self._bytes -= sum(len(body) for body in dropped.bodies.values())
+                self._bytes -= dropped.size
 
     def clear(self):
         with self._lock:
