@@ -30,6 +30,8 @@ PAGES = {
     # eventsite/bench_urls.py: a fixed 10 KB page through the same middleware, no
     # database: what any page costs before its view and template.
     "baseline": "/bench/fixed/",
+    # the minimal 3-query agenda of the same session: the floor for a rendered page.
+    "minimal": "/bench/agenda/" + DEMO.removeprefix("/events/"),
     "session": DEMO,
     "large": "/events/engaging-civil-society-cybercrime/long-agenda/",
     "event": "/events/engaging-civil-society-cybercrime/",

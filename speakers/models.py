@@ -2,10 +2,10 @@ import functools
 
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from common.formatting import full_name
+from common.reversing import reverse_remembered
 
 
 class Organisation(models.Model):
@@ -65,9 +65,20 @@ class SpeakerQuerySet(models.QuerySet):
         affiliation, one for a person without any) and made into the same objects
         the two queries would give, in this queryset's fetch mode.
         """
-        columns, joined = _joined_to_affiliations()
+        return self.from_joined_rows(self.joined_to_affiliations().filter(pk__in=id_list))
+
+    @staticmethod
+    def joined_to_affiliations():
+        """The rows in_bulk_with_affiliations() reads, unfiltered: a values_list()
+        query to filter (by a subquery, say) and pass to from_joined_rows()."""
+        return _joined_to_affiliations()[1]
+
+    def from_joined_rows(self, rows):
+        """{pk: person} from rows of joined_to_affiliations(), in their order (by
+        name), each person with `listed_affiliations`, in this queryset's fetch mode."""
+        columns = _joined_to_affiliations()[0]
         people = {}
-        for row in joined.filter(pk__in=id_list):
+        for row in rows:
             speaker, affiliation, organisation, parent = _instances(
                 row, columns, self.db, self._fetch_mode
             )
@@ -147,7 +158,7 @@ class Speaker(models.Model):
         return full_name(self)
 
     def get_absolute_url(self):
-        return reverse("speaker", kwargs={"slug": self.slug})
+        return reverse_remembered("speaker", slug=self.slug)
 
 
 class Affiliation(models.Model):

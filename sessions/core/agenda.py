@@ -16,6 +16,7 @@ from itertools import pairwise
 from django.db import models
 
 from common.formatting import names_already_said
+from common.prepared import PreparedQuery
 from common.richtext import to_plain
 from speakers.models import Speaker
 
@@ -149,21 +150,21 @@ def build_agendas(sessions, *, staff=False) -> list[Agenda]:
     """The agendas of many sessions (an event's calendar or schedule) in four
     queries, however many sessions, slots and people there are."""
     sessions = list(sessions.select_related("event").fetch_mode(models.FETCH_RAISE))
-    parts = _AgendaParts([session.pk for session in sessions], staff=staff)
+    parts = _AgendaParts.of_sessions([session.pk for session in sessions], staff=staff)
     return [parts.shape(session) for session in sessions]
 
 
 def build_agenda(session: Session, *, staff=False) -> Agenda:
     """One session's agenda in three queries (slots, roles, people), whatever its
     length. `staff=True` loads the run-of-show's staff-only fields too."""
-    return _AgendaParts([session.pk], staff=staff).shape(session)
+    return _AgendaParts.of_session(session.pk, staff=staff).shape(session)
 
 
 @functools.cache
 def _queries(staff):
     """The agenda's three queries without their sessions, built once per process.
 
-    Each build_agenda() call filters copies of them to its sessions: putting
+    Each build_agendas() call filters copies of them to its sessions: putting
     together the joins, subqueries and column lists of a query costs Django more
     than the database takes to run it.
     """
@@ -175,26 +176,60 @@ def _queries(staff):
     return slots, roles.fetch_mode(raise_), Speaker.objects.fetch_mode(raise_)
 
 
+@functools.cache
+def _one_session_queries(staff):
+    """The same three queries for one session, compiled once per process
+    (common/prepared.py): a session page runs them on every request. The people
+    are those the session's roles and slots name, found by subqueries, so the
+    query's SQL does not depend on how many there are."""
+    slots, roles, people = _queries(staff)
+    links = (AgendaSlot.moderators.through, AgendaSlot.speakers.through)
+
+    def people_of(session):
+        named = models.Q(pk__in=SessionRole.objects.filter(session=session).values("speaker"))
+        for link in links:
+            on_stage = link.objects.filter(agendaslot__session=session).values("speaker")
+            named |= models.Q(pk__in=on_stage)
+        return people.joined_to_affiliations().filter(named)
+
+    return (
+        PreparedQuery(lambda session: slots.filter(session=session), session=int),
+        PreparedQuery(lambda session: roles.filter(session=session), session=int),
+        PreparedQuery(people_of, session=int),
+    )
+
+
 class _AgendaParts:
     """Slots (each with the ids of its people), roles, and the people with their
     affiliations of some sessions: three queries, each row read once; a person on
     stage in many slots (or sessions) is one object."""
 
-    def __init__(self, session_ids, *, staff):
-        slots, roles, people = _queries(staff)
-        self.slots = _group(slots.filter(session__in=session_ids))
-        self.roles = _group(roles.filter(session__in=session_ids))
-        wanted = {role.speaker_id for group in self.roles.values() for role in group}
-        for group in self.slots.values():
-            for slot in group:
-                wanted.update(slot.moderator_ids)
-                wanted.update(slot.speaker_ids)
-        people = people.in_bulk_with_affiliations(wanted) if wanted else {}
+    def __init__(self, slots, roles, people):
+        self.slots = _group(slots)
+        self.roles = _group(roles)
         self.moderators_of = _people_by_slot(self.slots, "moderator_ids", people)
         self.speakers_of = _people_by_slot(self.slots, "speaker_ids", people)
         for group in self.roles.values():
             for role in group:
                 role.speaker = people[role.speaker_id]
+
+    @classmethod
+    def of_sessions(cls, session_ids, *, staff):
+        slots, roles, people = _queries(staff)
+        slots = list(slots.filter(session__in=session_ids))
+        roles = list(roles.filter(session__in=session_ids))
+        wanted = {role.speaker_id for role in roles}
+        for slot in slots:
+            wanted.update(slot.moderator_ids)
+            wanted.update(slot.speaker_ids)
+        return cls(slots, roles, people.in_bulk_with_affiliations(wanted) if wanted else {})
+
+    @classmethod
+    def of_session(cls, session_id, *, staff):
+        slots, roles, people = _one_session_queries(staff)
+        rows = people(session=session_id)
+        people = Speaker.objects.fetch_mode(models.FETCH_RAISE).from_joined_rows(rows)
+        return cls(slots(session=session_id), roles(session=session_id), people)
 
     def shape(self, session):
         return _shape(

@@ -1,9 +1,9 @@
 """The event: a series of meetings, public once one of its sessions is published."""
 
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from common.reversing import reverse_remembered
 from common.validators import validate_single_line
 
 
@@ -46,4 +46,4 @@ class Event(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("agenda:event", kwargs={"event": self.slug})
+        return reverse_remembered("agenda:event", event=self.slug)

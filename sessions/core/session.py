@@ -8,10 +8,10 @@ from datetime import timezone as dt_timezone
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from common.reversing import reverse_remembered
 from common.validators import validate_single_line
 from speakers.models import Speaker
 
@@ -42,6 +42,11 @@ def validate_time_zone(value):
 # The event's calendar feed is /events/<event>/calendar.ics, where a session
 # slugged "calendar" would have its own calendar file.
 RESERVED_SESSION_SLUGS = ["calendar"]
+
+
+def may_preview(user):
+    """Whether `user` may see sessions that are not published (drafts)."""
+    return user.is_authenticated and user.has_perm("agenda.view_session")
 
 
 class SessionQuerySet(models.QuerySet):
@@ -85,9 +90,7 @@ class SessionQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published sessions, plus drafts for organisers who may preview them."""
-        if user.is_authenticated and user.has_perm("agenda.view_session"):
-            return self
-        return self.published()
+        return self if may_preview(user) else self.published()
 
     def listed_to(self, user):
         """Sessions a page may list: every one an organiser may preview; for everyone
@@ -273,7 +276,7 @@ class Session(models.Model):
         return f"{self.label}: {self.title}" if self.label else self.title
 
     def get_absolute_url(self):
-        return reverse("agenda:session", kwargs={"event": self.event.slug, "session": self.slug})
+        return reverse_remembered("agenda:session", event=self.event.slug, session=self.slug)
 
     @property
     def is_published(self):

@@ -1,18 +1,21 @@
 """The public pages: home, event, session and speaker, and robots.txt."""
 
+import functools
+
 from django.db import models
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from common.prepared import PreparedQuery
 from common.richtext import summary
 from common.site_url import absolute_url
 from speakers.models import Speaker
 
 from ..core.agenda import build_agenda, session_queryset
-from ..core.change import group_changes
+from ..core.change import AgendaChange, group_changes
+from ..core.session import may_preview
 from ..models import Event, Session
 from . import extensions, seo
 from .calendar_links import calendar_links
@@ -76,17 +79,17 @@ class SessionView(TemplateView):
     template_name = "agenda/session.html"
 
     def get_context_data(self, **kwargs):
-        sessions = session_queryset().visible_to(self.request.user)
-        # Other apps' one-to-one rows that the page shows come in the same query.
-        if related := extensions.session_relations.relations():
-            sessions = sessions.select_related(*related)
-        session = get_object_or_404(
-            sessions,
-            event__slug=self.kwargs["event"],
-            slug=self.kwargs["session"],
+        relations = tuple(extensions.session_relations.relations())
+        found = _session_by_slugs(may_preview(self.request.user), relations)(
+            event=self.kwargs["event"], session=self.kwargs["session"]
         )
+        if not found:
+            raise Http404("No such session.")
+        session = found[0]
         agenda = build_agenda(session)
-        changes = list(session.changes.fetch_mode(RAISE))
+        changes = _changes_of(session=session.pk)
+        for change in changes:
+            change.session = session
         url = absolute_url(session.get_absolute_url())
         in_feeds = session.is_published and session.allow_indexing
         # The URL's "event" and "session" slugs give way to the objects.
@@ -112,6 +115,29 @@ class SessionView(TemplateView):
         if context["noindex"]:
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+@functools.cache
+def _session_by_slugs(drafts, relations):
+    """The session page's query for its session: with its event and other apps'
+    one-to-one rows (`relations`), drafts only for those who may preview them;
+    compiled once per process (common/prepared.py)."""
+    sessions = session_queryset()
+    if not drafts:
+        sessions = sessions.published()
+    # Other apps' one-to-one rows that the page shows come in the same query.
+    if relations:
+        sessions = sessions.select_related(*relations)
+    return PreparedQuery(
+        lambda event, session: sessions.filter(event__slug=event, slug=session),
+        event=str,
+        session=str,
+    )
+
+
+_changes_of = PreparedQuery(
+    lambda session: AgendaChange.objects.filter(session=session).fetch_mode(RAISE), session=int
+)
 
 
 class SpeakerView(DetailView):
