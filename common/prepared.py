@@ -30,11 +30,16 @@ What a prepared query must be, checked where it can be:
 """
 
 import copy
+import functools
 import itertools
 import threading
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models import QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 
 # Stand-ins no real row would be asked for; one per parameter, told apart by value.
 _STAND_INS = {
@@ -53,17 +58,18 @@ class PreparedQuery:
         self._build = build
         self._stand_ins = {name: next(_STAND_INS[kind]) for name, kind in parameters.items()}
         self._model = None
-        self._compiled = {}  # connection alias -> (queryset, compiler, sql, params)
+        self._compiled = {}  # connection alias -> _Compiled
         self._lock = threading.Lock()
 
     def __call__(self, **values):
         if values.keys() != self._stand_ins.keys():
             raise TypeError(f"expected values for {sorted(self._stand_ins)}, got {sorted(values)}")
-        queryset, compiler, sql, params = self._prepared()
-        by_stand_in = {self._stand_ins[name]: value for name, value in values.items()}
-        bound = tuple(by_stand_in.get(param, param) for param in params)
-        run = queryset._chain()
-        run.query.get_compiler = _StoredCompiler(compiler, sql, bound)
+        compiled = self._prepared()
+        params = list(compiled.params)
+        for position, name in compiled.positions:
+            params[position] = values[name]
+        run = compiled.queryset._chain()
+        run.query.get_compiler = functools.partial(compiled.compiler_for, tuple(params))
         return list(run)
 
     def _prepared(self):
@@ -83,31 +89,45 @@ class PreparedQuery:
         queryset = self._build(**self._stand_ins).using(alias)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        missing = [
-            name for name, stand_in in self._stand_ins.items() if stand_in not in set(params)
+        positions = [
+            (position, name)
+            for position, param in enumerate(params)
+            for name, stand_in in self._stand_ins.items()
+            if type(param) is type(stand_in) and param == stand_in
         ]
+        missing = sorted(set(self._stand_ins) - {name for _, name in positions})
         if missing:
             raise ImproperlyConfigured(
                 f"Prepared query parameters {missing} are not plain SQL parameters of {sql!r}: "
                 "compare each one as a single value (field=value)."
             )
-        return queryset, compiler, sql, tuple(params)
+        return _Compiled(queryset, compiler, sql, tuple(params), positions)
 
 
-class _StoredCompiler:
-    """Stands in for Query.get_compiler on one run: a copy of the compiler set up at
-    the first compilation, on this thread's connection, whose as_sql() gives the
-    stored SQL with this run's parameters."""
+@dataclass(frozen=True)
+class _Compiled:
+    queryset: QuerySet
+    compiler: SQLCompiler  # set up by its first as_sql(): columns, joins, row layout
+    sql: str
+    params: tuple  # with the stand-ins
+    positions: list  # (index in params, parameter name) of each stand-in
 
-    def __init__(self, compiler, sql, params):
-        self._compiler, self._sql, self._params = compiler, sql, params
+    @cached_property
+    def converters(self):
+        """The columns' converters (database value to Python), worked out once."""
+        fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        return self.compiler.get_converters(fields)
 
-    def __call__(self, using=None, connection=None, elide_empty=True):
-        compiler = copy.copy(self._compiler)
+    def compiler_for(self, params, using=None, connection=None, elide_empty=True):
+        """Stands in for Query.get_compiler on one run: a copy of the compiler set up
+        at the first compilation, on this thread's connection, whose as_sql() gives
+        the stored SQL with this run's parameters."""
+        compiler = copy.copy(self.compiler)
         compiler.connection = connection or connections[using or DEFAULT_DB_ALIAS]
         compiler.using = compiler.connection.alias
-        compiler.as_sql = self._as_sql
+        compiler.as_sql = lambda with_limits=True, with_col_aliases=False: (self.sql, params)
+        if compiler.connection is self.compiler.connection:
+            # Converters are the connection's own methods: reused on that connection
+            # (a worker's), worked out anew on another thread's.
+            compiler.get_converters = lambda expressions: self.converters
         return compiler
-
-    def _as_sql(self, with_limits=True, with_col_aliases=False):
-        return self._sql, self._params

@@ -67,10 +67,11 @@ def calendar_links(session, url):
     if where:
         google["location"] = where
         outlook["location"] = where
+    outlook = _query(outlook)
     return [
         CalendarLink("Google Calendar", f"{GOOGLE}?{_query(google)}"),
-        CalendarLink("Outlook.com", f"{OUTLOOK_PERSONAL}?{_query(outlook)}"),
-        CalendarLink("Outlook for work or school", f"{OUTLOOK_WORK}?{_query(outlook)}"),
+        CalendarLink("Outlook.com", f"{OUTLOOK_PERSONAL}?{outlook}"),
+        CalendarLink("Outlook for work or school", f"{OUTLOOK_WORK}?{outlook}"),
     ]
 
 
