@@ -8,6 +8,7 @@ contributions. Formatting is left to templates and exporters.
 """
 
 import functools
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -32,13 +33,24 @@ def _minutes_between(start: time, end: time, session: Session | None = None) -> 
     to 03:30 on London's spring night is two hours): when the session's date and
     zone are known, the length is measured between the instants.
     """
-    if session is not None and session.zone is not None and session.date is not None:
-        start_at, end_at = session.localize(start), session.localize(end)
+    if session is not None and session.date is not None and session.time_zone:
+        start_at = _instant(session.date, session.time_zone, start)
+        end_at = _instant(session.date, session.time_zone, end)
         # A time the clocks skip (01:30 on the spring night) has no instant: the
         # wall clock is all the organiser said, so it counts.
-        if exists_on_the_clock(start_at) and exists_on_the_clock(end_at):
-            return end_at.astimezone(UTC) - start_at.astimezone(UTC)
+        if start_at is not None and end_at is not None:
+            return end_at - start_at
     return datetime.combine(date.min, end) - datetime.combine(date.min, start)
+
+
+@functools.lru_cache(maxsize=4096)
+def _instant(day: date, zone: str, wall_time: time) -> datetime | None:
+    """The UTC instant of a wall-clock time on a day in a zone; None for a time the
+    clocks skip. A function of its arguments alone, so remembered: an agenda asks
+    for each of its times two or three times (one item's end is the next one's
+    start)."""
+    at = datetime.combine(day, wall_time, tzinfo=zoneinfo.ZoneInfo(zone))
+    return at.astimezone(UTC) if exists_on_the_clock(at) else None
 
 
 @dataclass
@@ -91,8 +103,7 @@ class Item:
         """The speakers the page has not named otherwise in this item: not the
         moderators, not those whose contribution it announces, and none at all
         when the title or description already names each of them."""
-        named = {person.pk for person in self.moderators}
-        named.update(role.speaker_id for role in self.contributions)
+        named = {*self.slot.moderator_ids, *(role.speaker_id for role in self.contributions)}
         speakers = [person for person in self.speakers if person.pk not in named]
         if speakers and names_already_said(speakers, self._text):
             return []
@@ -207,8 +218,7 @@ class _AgendaParts:
     def __init__(self, slots, roles, people):
         self.slots = _group(slots)
         self.roles = _group(roles)
-        self.moderators_of = _people_by_slot(self.slots, "moderator_ids", people)
-        self.speakers_of = _people_by_slot(self.slots, "speaker_ids", people)
+        self.people = people
         for group in self.roles.values():
             for role in group:
                 role.speaker = people[role.speaker_id]
@@ -236,12 +246,12 @@ class _AgendaParts:
             session,
             self.slots.get(session.pk, []),
             self.roles.get(session.pk, []),
-            self.moderators_of,
-            self.speakers_of,
+            self.people,
         )
 
 
-def _shape(session, slots, roles, moderators_of, speakers_of):
+def _shape(session, slots, roles, people):
+    """`people`: {pk: person} by name, every person the slots' ids name."""
     contributions = sorted(
         (role for role in roles if role.contribution),
         key=lambda role: (role.contribution_order, role.order, role.pk),
@@ -252,8 +262,13 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
     for role in sorted(roles, key=lambda r: (r.role != SessionRole.Role.SPEAKER, r.order, r.pk)):
         billing.setdefault(role.speaker_id, len(billing))
 
-    def billed(persons):
-        return sorted(persons, key=lambda person: billing.get(person.pk, len(billing)))
+    # A slot lists its people as the session bills them, then by name. Slots read
+    # their people's ids (moderator_ids, speaker_ids); each id is ranked once here.
+    unbilled = len(billing)
+    rank = {pk: (billing.get(pk, unbilled), by_name) for by_name, pk in enumerate(people)}
+
+    def billed(ids):
+        return [people[pk] for pk in sorted(ids, key=rank.__getitem__)]
 
     leads = sorted(
         (role for role in roles if role.role != SessionRole.Role.SPEAKER),
@@ -264,10 +279,10 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
     for role in leads:
         leading_role.setdefault(role.speaker_id, role.role)
 
-    def leads_word(moderators):
+    def leads_word(moderator_ids):
         words = {
-            ROLE_WORDS[leading_role[p.pk]].leads if p.pk in leading_role else LEADS_DEFAULT
-            for p in moderators
+            ROLE_WORDS[leading_role[pk]].leads if pk in leading_role else LEADS_DEFAULT
+            for pk in moderator_ids
         }
         return words.pop() if len(words) == 1 else LEADS_DEFAULT
 
@@ -276,8 +291,7 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
     items = []
     latest_end = None
     for slot in slots:
-        speakers = speakers_of.get(slot.pk, [])
-        on_stage = {person.pk for person in speakers}
+        on_stage = set(slot.speaker_ids)
         # Each contribution is announced once: at the first slot its speaker is on stage.
         item_contributions = [
             role for role in contributions if role.speaker_id in on_stage and role.pk not in placed
@@ -297,10 +311,10 @@ def _shape(session, slots, roles, moderators_of, speakers_of):
                 gap_before=gap,
                 gap_from=gap_from,
                 gap_starts_at=session.localize(gap_from),
-                moderators=billed(moderators_of.get(slot.pk, [])),
-                speakers=billed(speakers),
+                moderators=billed(slot.moderator_ids),
+                speakers=billed(slot.speaker_ids),
                 contributions=item_contributions,
-                leads_word=leads_word(moderators_of.get(slot.pk, [])),
+                leads_word=leads_word(slot.moderator_ids),
             )
         )
         # A milestone is a moment: the time before it is accounted for by its own gap.
@@ -326,15 +340,3 @@ def _group(rows):
     for row in rows:
         by_session.setdefault(row.session_id, []).append(row)
     return by_session
-
-
-def _people_by_slot(slots, ids, people):
-    """Each slot's people (`ids`: the slot's moderator_ids or speaker_ids) in the order
-    they were read (by name); _shape() bills them."""
-    rank = {pk: index for index, pk in enumerate(people)}
-    return {
-        slot.pk: [people[pk] for pk in sorted(getattr(slot, ids), key=rank.__getitem__)]
-        for group in slots.values()
-        for slot in group
-        if getattr(slot, ids)
-    }
