@@ -128,7 +128,7 @@ def test_calls_name_exactly_the_declared_values_and_types_are_int_or_str(db):
         PreparedQuery(slots_with_session, session=float)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_thread_with_its_own_connection_gets_the_same_rows(two_sessions):
     prepared = PreparedQuery(slots_with_session, session=int)
     session = two_sessions[0]
