@@ -34,18 +34,16 @@ import functools
 import itertools
 import threading
 from dataclasses import dataclass
-from functools import cached_property
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 # Stand-ins no real row would be asked for; one per parameter, told apart by value.
-_STAND_INS = {
-    int: (-(2**31) + n for n in itertools.count(7)),
-    str: (f"\x00prepared-query-stand-in-{n}\x00" for n in itertools.count()),
-}
+# (itertools.count's next() is one step in C: safe when threads declare queries at once.)
+_STAND_INS = {int: lambda n: -(2**31) + n, str: lambda n: f"\x00prepared-query-stand-in-{n}\x00"}
+_numbers = itertools.count(7)
 
 
 class PreparedQuery:
@@ -56,7 +54,10 @@ class PreparedQuery:
         if unknown:
             raise ImproperlyConfigured(f"Prepared query parameters must be int or str: {unknown}")
         self._build = build
-        self._stand_ins = {name: next(_STAND_INS[kind]) for name, kind in parameters.items()}
+        self._kinds = parameters
+        self._stand_ins = {
+            name: _STAND_INS[kind](next(_numbers)) for name, kind in parameters.items()
+        }
         self._model = None
         self._compiled = {}  # connection alias -> _Compiled
         self._lock = threading.Lock()
@@ -64,6 +65,10 @@ class PreparedQuery:
     def __call__(self, **values):
         if values.keys() != self._stand_ins.keys():
             raise TypeError(f"expected values for {sorted(self._stand_ins)}, got {sorted(values)}")
+        # The values go to the database as they are, past the fields' get_prep_value().
+        wrong = [name for name, value in values.items() if not isinstance(value, self._kinds[name])]
+        if wrong:
+            raise TypeError(f"values of the wrong type for {wrong}: expected {self._kinds}")
         compiled = self._prepared()
         params = list(compiled.params)
         for position, name in compiled.positions:
@@ -88,7 +93,13 @@ class PreparedQuery:
     def _compile(self, alias):
         queryset = self._build(**self._stand_ins).using(alias)
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            raise ImproperlyConfigured(
+                "A prepared query that finds nothing whatever its values (an empty __in, "
+                "none(), a value out of the field's range) cannot be prepared."
+            ) from None
         positions = [
             (position, name)
             for position, param in enumerate(params)
@@ -101,7 +112,10 @@ class PreparedQuery:
                 f"Prepared query parameters {missing} are not plain SQL parameters of {sql!r}: "
                 "compare each one as a single value (field=value)."
             )
-        return _Compiled(queryset, compiler, sql, tuple(params), positions)
+        # The stored compiler keeps no connection: each run gets its thread's own (the
+        # converters of its columns are that connection's methods, worked out per run).
+        compiler.connection = None
+        return _Compiled(queryset, compiler, sql, tuple(params), positions, alias)
 
 
 @dataclass(frozen=True)
@@ -111,23 +125,14 @@ class _Compiled:
     sql: str
     params: tuple  # with the stand-ins
     positions: list  # (index in params, parameter name) of each stand-in
-
-    @cached_property
-    def converters(self):
-        """The columns' converters (database value to Python), worked out once."""
-        fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
-        return self.compiler.get_converters(fields)
+    alias: str
 
     def compiler_for(self, params, using=None, connection=None, elide_empty=True):
         """Stands in for Query.get_compiler on one run: a copy of the compiler set up
         at the first compilation, on this thread's connection, whose as_sql() gives
         the stored SQL with this run's parameters."""
         compiler = copy.copy(self.compiler)
-        compiler.connection = connection or connections[using or DEFAULT_DB_ALIAS]
+        compiler.connection = connection or connections[using or self.alias]
         compiler.using = compiler.connection.alias
         compiler.as_sql = lambda with_limits=True, with_col_aliases=False: (self.sql, params)
-        if compiler.connection is self.compiler.connection:
-            # Converters are the connection's own methods: reused on that connection
-            # (a worker's), worked out anew on another thread's.
-            compiler.get_converters = lambda expressions: self.converters
         return compiler

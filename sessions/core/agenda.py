@@ -34,8 +34,8 @@ def _minutes_between(start: time, end: time, session: Session | None = None) -> 
     zone are known, the length is measured between the instants.
     """
     if session is not None and session.date is not None and session.time_zone:
-        start_at = _instant(session.date, session.time_zone, start)
-        end_at = _instant(session.date, session.time_zone, end)
+        start_at = _instant(session.date, session.time_zone, start, start.fold)
+        end_at = _instant(session.date, session.time_zone, end, end.fold)
         # A time the clocks skip (01:30 on the spring night) has no instant: the
         # wall clock is all the organiser said, so it counts.
         if start_at is not None and end_at is not None:
@@ -44,11 +44,12 @@ def _minutes_between(start: time, end: time, session: Session | None = None) -> 
 
 
 @functools.lru_cache(maxsize=4096)
-def _instant(day: date, zone: str, wall_time: time) -> datetime | None:
+def _instant(day: date, zone: str, wall_time: time, fold: int) -> datetime | None:
     """The UTC instant of a wall-clock time on a day in a zone; None for a time the
     clocks skip. A function of its arguments alone, so remembered: an agenda asks
     for each of its times two or three times (one item's end is the next one's
-    start)."""
+    start). `fold` is wall_time.fold, in the key: times equal but for their fold
+    (the first or the second 01:30 of an autumn night) compare equal."""
     at = datetime.combine(day, wall_time, tzinfo=zoneinfo.ZoneInfo(zone))
     return at.astimezone(UTC) if exists_on_the_clock(at) else None
 
@@ -219,7 +220,9 @@ class _AgendaParts:
         self.slots = _group(slots)
         self.roles = _group(roles)
         self.people = people
+        # A person deleted while the queries ran is left out, as the next page will.
         for group in self.roles.values():
+            group[:] = [role for role in group if role.speaker_id in people]
             for role in group:
                 role.speaker = people[role.speaker_id]
 
@@ -237,9 +240,12 @@ class _AgendaParts:
     @classmethod
     def of_session(cls, session_id, *, staff):
         slots, roles, people = _one_session_queries(staff)
+        # People last: someone named between these queries is then among them. Each
+        # query sees what was committed when it ran, not one snapshot for all three.
+        slots, roles = slots(session=session_id), roles(session=session_id)
         rows = people(session=session_id)
         people = Speaker.objects.fetch_mode(models.FETCH_RAISE).from_joined_rows(rows)
-        return cls(slots(session=session_id), roles(session=session_id), people)
+        return cls(slots, roles, people)
 
     def shape(self, session):
         return _shape(
@@ -268,7 +274,7 @@ def _shape(session, slots, roles, people):
     rank = {pk: (billing.get(pk, unbilled), by_name) for by_name, pk in enumerate(people)}
 
     def billed(ids):
-        return [people[pk] for pk in sorted(ids, key=rank.__getitem__)]
+        return [people[pk] for pk in sorted((pk for pk in ids if pk in rank), key=rank.__getitem__)]
 
     leads = sorted(
         (role for role in roles if role.role != SessionRole.Role.SPEAKER),

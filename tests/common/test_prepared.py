@@ -124,8 +124,19 @@ def test_calls_name_exactly_the_declared_values_and_types_are_int_or_str(db):
 
     with pytest.raises(TypeError, match="expected values for"):
         prepared(sesion=1)
+    with pytest.raises(TypeError, match=r"wrong type for \['session'\]"):
+        prepared(session="1")  # would reach the database as text, past the field
     with pytest.raises(ImproperlyConfigured, match="must be int or str"):
         PreparedQuery(slots_with_session, session=float)
+
+
+def test_a_query_that_finds_nothing_whatever_its_values_is_refused_with_a_reason(db):
+    prepared = PreparedQuery(
+        lambda session: AgendaSlot.objects.filter(session=session).none(), session=int
+    )
+
+    with pytest.raises(ImproperlyConfigured, match="finds nothing whatever its values"):
+        prepared(session=1)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

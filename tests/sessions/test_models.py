@@ -6,8 +6,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from sessions.core import rules
-from sessions.core.agenda import build_agenda
+from sessions.core.agenda import _AgendaParts, _one_session_queries, build_agenda
 from sessions.models import AgendaSlot, Session
+from speakers.models import Speaker
 from tests.factories import (
     AgendaSlotFactory,
     EventFactory,
@@ -230,3 +231,25 @@ def test_an_item_in_the_hour_the_clocks_skip_keeps_its_wall_clock_length():
 
     assert second.duration == timedelta(minutes=30)
     assert second.elapsed >= timedelta(0)
+
+
+def test_someone_deleted_while_a_page_reads_its_agenda_is_left_out_not_an_error():
+    # The page's queries each see what was committed when they ran: the slots and
+    # roles can name a person whom the people's query, a moment later, no longer finds.
+    session = SessionFactory()
+    stays, leaves = SpeakerFactory(name="Ada Stays"), SpeakerFactory(name="Bo Leaves")
+    slot = AgendaSlotFactory(session=session, start=time(10), end=time(11))
+    slot.speakers.add(stays, leaves)
+    slot.moderators.add(leaves)
+    SessionRoleFactory(session=session, speaker=leaves, role="speaker")
+    slots, roles, people = _one_session_queries(False)
+    read_slots, read_roles = slots(session=session.pk), roles(session=session.pk)
+
+    leaves.session_roles.all().delete()  # a person with a role is protected: the role goes first
+    leaves.delete()
+    found = Speaker.objects.from_joined_rows(people(session=session.pk))
+    agenda = _AgendaParts(read_slots, read_roles, found).shape(session)
+
+    assert agenda.items[0].speakers == [stays]
+    assert agenda.items[0].moderators == []
+    assert agenda.speakers == []
