@@ -5,6 +5,7 @@ public/sitemaps.py   sitemap.xml
 exports/views.py     calendar files (ical.py) and schedules (schedule_json.py, schedule_xml.py)
 exports/atom.py      the Atom feed of changes
 runofshow/views.py   the staff's run-of-show, its stage copy, cue cards and CSV
+live/views.py        the staff's control page for the meeting as it runs
 The organiser tools are admin pages: tools/admin.py adds them to the session's admin.
 
 Every address that names an event (and a session) follows renames: the slugs
@@ -19,6 +20,7 @@ from common.caching import public_page
 from .exports import views as export_views
 from .exports.atom import EventChangesFeed
 from .exports.conditional import conditional, event_fingerprint
+from .live import views as live_views
 from .public import views
 from .public.renames import follows_renames
 from .public.sitemaps import SITEMAPS
@@ -88,6 +90,11 @@ urlpatterns += [
         "events/<slug:event>/<slug:session>/run-of-show/cards/",
         follows_renames(runofshow_views.CueCardsView.as_view()),
         name="run_of_show_cards",
+    ),
+    path(
+        "events/<slug:event>/<slug:session>/live/",
+        follows_renames(live_views.LiveControlView.as_view()),
+        name="live_control",
     ),
     path(
         "events/<slug:event>/<slug:session>/run-of-show.csv",

@@ -59,6 +59,21 @@ def _clock(wall_time, machine):
 
 
 @register.simple_tag
+def clock_at(instant, zone):
+    """An instant as the wall clock reads it in `zone` (a ZoneInfo), in a <time> element."""
+    if instant is None:
+        return ""
+    local = instant.astimezone(zone)
+    return clock(local.time(), local)
+
+
+@register.filter
+def abs_duration(delta):
+    """A length however it is signed: "10 min" for ten minutes early or late."""
+    return "" if delta is None else formatting.duration(abs(delta))
+
+
+@register.simple_tag
 def span(start, end=None, unknown=""):
     """A span as text, as messages and exports write it; the start alone for a milestone."""
     return formatting.span(start, end, unknown=unknown)

@@ -1,0 +1,107 @@
+"""The staff's control page for a meeting as it runs (`.../live/`).
+
+Made for a phone held in one hand: the current item with its elapsed and
+remaining time, who is on stage and the cue; the next item with its expected
+start; large buttons for the marks; the remaining items with planned and
+expected times; the marks made, each with an undo. Every button is a form: the
+page works without JavaScript, with the keyboard and with a screen reader.
+Holders of agenda.view_runofshow only (as the run-of-show); never cached.
+"""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from ..core.mark import LiveMark
+from ..runofshow.views import RunOfShowMixin
+from . import marks
+from .expected import expected_times
+
+
+class LiveControlView(RunOfShowMixin, TemplateView):
+    template_name = "agenda/live_control.html"
+
+    def get_context_data(self, **kwargs):
+        agenda = self.get_agenda()
+        session = agenda.session
+        now = timezone.now()
+        run = expected_times(agenda, marks.marks_of(session), now)
+        current = run.current if run else None
+        made = (
+            LiveMark.objects.filter(slot__session=session)
+            .select_related("slot", "made_by", "undone_by")
+            .order_by("-made_at", "-pk")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "agenda": agenda,
+            "session": session,
+            "event": session.event,
+            "run": run,
+            "current": current,
+            "next": run.next if run else None,
+            "remaining": [e for e in run.items if e.state in ("running", "upcoming")]
+            if run
+            else [],
+            "elapsed": now - current.start if current else None,
+            "remaining_time": current.start + current.item.duration - now
+            if current and current.item.duration
+            else None,
+            "marks_made": list(made),
+            "now": now,
+            "kinds": LiveMark.Kind,
+            "noindex": True,
+        }
+
+    def post(self, request, *args, **kwargs):
+        agenda = self.get_agenda()
+        session = agenda.session
+        here = HttpResponseRedirect(request.path)
+        if "undo" in request.POST:
+            live_mark = get_object_or_404(
+                LiveMark, pk=_number(request.POST["undo"]), slot__session=session
+            )
+            if marks.undo(live_mark, by=request.user):
+                messages.success(request, f"Undone: {live_mark}.")
+            return here
+        slot = next(
+            (i.slot for i in agenda.items if str(i.slot.pk) == request.POST.get("slot")), None
+        )
+        kind = request.POST.get("kind")
+        if slot is None or kind not in LiveMark.Kind.values:
+            raise Http404("No such item or mark.")
+        try:
+            at = _typed_time(session, request.POST.get("at", ""))
+            made = marks.mark(slot, kind, by=request.user, at=at)
+        except ValidationError as error:
+            messages.error(request, f"{slot.title}: {' '.join(error.messages)}")
+            return here
+        if made.created:
+            messages.success(request, f"Marked: {made.mark}.")
+        else:
+            messages.info(request, f"Already marked: {made.mark}.")
+        return here
+
+
+def _number(value):
+    if not value.isdigit():
+        raise Http404("No such mark.")
+    return int(value)
+
+
+def _typed_time(session, text):
+    """A time typed for a late mark ("10:40"), on the session's day in its zone; None
+    (now) when nothing was typed."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        wall = datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        raise ValidationError(f'"{text}" is not a time such as 10:40.', code="time") from None
+    return session.localize(wall)
