@@ -5,7 +5,7 @@ public/sitemaps.py   sitemap.xml
 exports/views.py     calendar files (ical.py) and schedules (schedule_json.py, schedule_xml.py)
 exports/atom.py      the Atom feed of changes
 runofshow/views.py   the staff's run-of-show, its stage copy, cue cards and CSV
-live/views.py        the staff's control page for the meeting as it runs
+live/views.py        the staff's control page for the meeting as it runs, the as-run report
 The organiser tools are admin pages: tools/admin.py adds them to the session's admin.
 
 Every address that names an event (and a session) follows renames: the slugs
@@ -95,6 +95,16 @@ urlpatterns += [
         "events/<slug:event>/<slug:session>/live/",
         follows_renames(live_views.LiveControlView.as_view()),
         name="live_control",
+    ),
+    path(
+        "events/<slug:event>/<slug:session>/live/report/",
+        follows_renames(live_views.AsRunView.as_view()),
+        name="as_run",
+    ),
+    path(
+        "events/<slug:event>/<slug:session>/live/report.csv",
+        follows_renames(live_views.AsRunCSVView.as_view()),
+        name="as_run_csv",
     ),
     path(
         "events/<slug:event>/<slug:session>/run-of-show.csv",

@@ -65,6 +65,7 @@ def test_every_page_is_valid_html(client, demo_session, tmp_path):
         "cue-cards": reverse("agenda:run_of_show_cards", args=args),
         "sign-in-sheet": reverse("participants:sign_in", args=args),
         "live-control": reverse("agenda:live_control", args=args),
+        "as-run": reverse("agenda:as_run", args=args),
     }
     pages = {}
     for name, url in public.items():

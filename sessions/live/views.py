@@ -15,11 +15,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
+
+from common.spreadsheets import csv_download
 
 from ..core.mark import LiveMark
 from ..runofshow.views import RunOfShowMixin
-from . import marks
+from . import marks, report
 from .expected import expected_times
 
 
@@ -105,3 +107,35 @@ def _typed_time(session, text):
     except ValueError:
         raise ValidationError(f'"{text}" is not a time such as 10:40.', code="time") from None
     return session.localize(wall)
+
+
+class AsRunView(RunOfShowMixin, TemplateView):
+    """The as-run report, printable like the run-of-show (A4 or Letter, landscape)."""
+
+    template_name = "agenda/as_run.html"
+
+    def get_context_data(self, **kwargs):
+        agenda = self.get_agenda()
+        session = agenda.session
+        return {
+            **super().get_context_data(**kwargs),
+            "agenda": agenda,
+            "session": session,
+            "event": session.event,
+            "report": report.as_run(agenda, timezone.now()),
+            "noindex": True,
+        }
+
+
+class AsRunCSVView(RunOfShowMixin, View):
+    def get(self, request, *args, **kwargs):
+        agenda = self.get_agenda()
+        session = agenda.session
+        found = report.as_run(agenda, timezone.now())
+        if found is None:
+            raise Http404("The session has no date and time zone: nothing ran by the clock.")
+        return csv_download(
+            f"{session.event.slug}_{session.slug}_as-run.csv",
+            report.COLUMNS,
+            report.csv_rows(found, session.zone),
+        )

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from common import formatting, richtext
 
 from ..core.role import ROLE_WORDS
+from ..live import report
 
 register = template.Library()
 
@@ -71,6 +72,18 @@ def clock_at(instant, zone):
 def abs_duration(delta):
     """A length however it is signed: "10 min" for ten minutes early or late."""
     return "" if delta is None else formatting.duration(abs(delta))
+
+
+@register.filter
+def as_run_difference(delta):
+    """ "5 min late", "3 min early", "on time" (the as-run report's words)."""
+    return report.signed(delta)
+
+
+@register.filter
+def as_run_length(delta):
+    """ "5 min longer", "3 min shorter", "as planned"."""
+    return report.longer(delta)
 
 
 @register.simple_tag
