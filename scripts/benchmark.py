@@ -57,6 +57,8 @@ TARGETS = [
     ("cached", "session page, from the page cache", True, DEMO),
     ("ics", "session .ics, from the page cache", True, DEMO.rstrip("/") + ".ics"),
     ("json", "event schedule.json, from the page cache", True, EVENT + "schedule.json"),
+    # What a room of devices polls while the meeting runs (300 every 5 s: 60 a second).
+    ("live", "session live.json (live run, per-minute cache)", True, DEMO + "live.json"),
     ("minimal", "minimal 3-query agenda (baseline for rendered)", False, MINIMAL),
     ("rendered", "session page, rendered (cache off)", False, DEMO),
     ("large", "500-slot session, rendered (cache off)", False, LARGE),

@@ -6,6 +6,7 @@ exports/views.py     calendar files (ical.py) and schedules (schedule_json.py, s
 exports/atom.py      the Atom feed of changes
 runofshow/views.py   the staff's run-of-show, its stage copy, cue cards and CSV
 live/views.py        the staff's control page for the meeting as it runs, the as-run report
+live/status.py       live.json: the live run for the pages that follow it
 The organiser tools are admin pages: tools/admin.py adds them to the session's admin.
 
 Every address that names an event (and a session) follows renames: the slugs
@@ -20,6 +21,7 @@ from common.caching import public_page
 from .exports import views as export_views
 from .exports.atom import EventChangesFeed
 from .exports.conditional import conditional, event_fingerprint
+from .live import status as live_status
 from .live import views as live_views
 from .public import views
 from .public.renames import follows_renames
@@ -110,6 +112,15 @@ urlpatterns += [
         "events/<slug:event>/<slug:session>/run-of-show.csv",
         follows_renames(runofshow_views.RunOfShowCSVView.as_view()),
         name="run_of_show_csv",
+    ),
+]
+
+# The live run as JSON for the pages that follow it (cached per minute, ETag and 304).
+urlpatterns += [
+    path(
+        "events/<slug:event>/<slug:session>/live.json",
+        follows_renames(live_status.live_status),
+        name="live_status",
     ),
 ]
 
