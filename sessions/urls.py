@@ -99,6 +99,11 @@ urlpatterns += [
         name="live_control",
     ),
     path(
+        "events/<slug:event>/<slug:session>/live/timer/",
+        follows_renames(live_views.LiveTimerView.as_view()),
+        name="live_timer",
+    ),
+    path(
         "events/<slug:event>/<slug:session>/live/report/",
         follows_renames(live_views.AsRunView.as_view()),
         name="as_run",

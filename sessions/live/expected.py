@@ -55,6 +55,9 @@ class Expected:
     end: datetime | None
     marked: Marked
     passed: bool = False
+    # When it is due to end from its (expected or actual) start, before any overrun:
+    # what the stage timer counts down to. None for a milestone or an item not run.
+    due: datetime | None = None
 
     @property
     def state(self):
@@ -137,7 +140,8 @@ def expected_times(agenda: Agenda, marks: dict, now: datetime) -> LiveRun | None
             continue
         start = _start(marked, planned_start, latest_end, now if begun else None)
         end = _end(item, marked, start, length, planned_end, now if begun else None)
-        entries.append(Expected(item, planned_start, planned_end, start, end, marked))
+        due = None if item.is_milestone else _due(item, start, length, planned_end)
+        entries.append(Expected(item, planned_start, planned_end, start, end, marked, due=due))
         latest_end = end if latest_end is None else max(latest_end, end)
     session = agenda.session
     planned_end = (
@@ -158,14 +162,21 @@ def _start(marked, planned_start, latest_end, now):
     return start
 
 
+def _due(item, start, length, planned_end):
+    """When the item is due to end from its start, whatever the clock says now: a
+    break ends as planned, shortened (to nothing) if it starts late; any other item
+    keeps its planned length. The stage timer counts down to this."""
+    if item.slot.kind == AgendaSlot.Kind.BREAK:
+        return max(planned_end, start)
+    return start + length
+
+
 def _end(item, marked, start, length, planned_end, now):
     if marked.ended_at is not None:
         return marked.ended_at.astimezone(UTC)
     if item.is_milestone:
         return start
-    # A break ends as planned, shortened (to nothing) if it starts late.
-    is_break = item.slot.kind == AgendaSlot.Kind.BREAK
-    end = max(planned_end, start) if is_break else start + length
+    end = _due(item, start, length, planned_end)
     if now is not None and marked.started_at is not None:
         end = max(end, now)  # running over: it ends no earlier than now
     return end

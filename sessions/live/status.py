@@ -98,6 +98,7 @@ def _entry(entry):
         "planned_end": _iso(entry.planned_end),
         "expected_start": _iso(entry.start),
         "expected_end": _iso(entry.end),
+        "due_end": _iso(entry.due),
     }
 
 

@@ -139,3 +139,45 @@ class AsRunCSVView(RunOfShowMixin, View):
             report.COLUMNS,
             report.csv_rows(found, session.zone),
         )
+
+
+class LiveTimerView(RunOfShowMixin, TemplateView):
+    """The stage timer, full screen on a screen facing the speakers: the current
+    item's remaining time in large figures (amber at two minutes, red at zero, then
+    the overrun counted up), its title and speakers. Correct when loaded; the
+    page's script (static/js/live-timer.js) counts the seconds on the device and
+    follows live.json every few seconds, counting on when the network drops."""
+
+    template_name = "agenda/live_timer.html"
+
+    def get_context_data(self, **kwargs):
+        agenda = self.get_agenda()
+        session = agenda.session
+        now = timezone.now()
+        run = expected_times(agenda, marks.marks_of(session), now)
+        current = run.current if run else None
+        left = current.due - now if current and current.due else None
+        return {
+            **super().get_context_data(**kwargs),
+            "session": session,
+            "event": session.event,
+            "current": current,
+            "next": run.next if run else None,
+            # For the script, to the second (Date.parse reads no more than milliseconds).
+            "server_now": now.isoformat(timespec="seconds"),
+            "due": current.due.isoformat(timespec="seconds") if current and current.due else "",
+            "left": left,
+            "phase": _phase(left),
+            "noindex": True,
+        }
+
+
+WARNING_AT = 120  # seconds left when the timer turns amber
+
+
+def _phase(left):
+    """The timer's colour: "idle" (nothing running), "ok", "warning" or "over"."""
+    if left is None:
+        return "idle"
+    seconds = left.total_seconds()
+    return "over" if seconds < 0 else "warning" if seconds <= WARNING_AT else "ok"

@@ -75,6 +75,20 @@ def abs_duration(delta):
 
 
 @register.filter
+def countdown(delta):
+    """A timer's figures: "04:59" left, "+01:30" over, hours first past the hour
+    ("1:05:00"); whole seconds, rounded down as a countdown reads."""
+    if delta is None:
+        return ""
+    seconds = int(delta.total_seconds())
+    sign = "+" if seconds < 0 else ""
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    figures = f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes:02}:{seconds:02}"
+    return sign + figures
+
+
+@register.filter
 def as_run_difference(delta):
     """ "5 min late", "3 min early", "on time" (the as-run report's words)."""
     return report.signed(delta)

@@ -149,3 +149,38 @@ def test_the_meeting_running_late_is_said_with_the_expected_end(staff_client, me
 
     assert "late</strong>: expected to end at" in page.text
     assert "over</strong>" in page.text
+
+
+def timer_url(session):
+    return reverse("agenda:live_timer", args=[session.event.slug, session.slug])
+
+
+@pytest.mark.parametrize(
+    ("minutes_ago", "phase", "figures"),
+    # Started so long ago, of 30 minutes planned (half a minute of slack for a slow machine).
+    [(19.5, "ok", "10:2"), (28.5, "warning", "01:2"), (35.5, "over", "+05:3")],
+    ids=["time left", "two minutes", "over"],
+)
+def test_the_timer_is_right_when_loaded(staff_client, meeting, minutes_ago, phase, figures):
+    session, opening, _ = meeting
+    started = timezone.now() - timedelta(minutes=minutes_ago)
+    LiveMark.objects.create(slot=opening, kind="started", at=started)  # 30 minutes planned
+
+    page = staff_client.get(timer_url(session))
+
+    assert f'class="timer timer-{phase}"' in page.text
+    assert f'role="timer" aria-describedby="timer-phase">{figures}' in page.text
+    assert "Opening" in page.text
+
+
+def test_the_timer_waits_when_nothing_runs_and_needs_the_permission(client, meeting):
+    session, _, _ = meeting
+    assert client.get(timer_url(session)).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(timer_url(session)).status_code == 403
+    client.force_login(EventStaffFactory())
+
+    page = client.get(timer_url(session))
+
+    assert 'class="timer timer-idle"' in page.text
+    assert "Next: Opening" in page.text
