@@ -52,4 +52,7 @@ class LiveMark(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.slot.title}: {self.get_kind_display().lower()} at {self.at:%H:%M}"
+        # On the session's clock: staff read marks beside the agenda's own times.
+        zone = self.slot.session.zone
+        at = self.at.astimezone(zone) if zone else timezone.localtime(self.at)
+        return f"{self.slot.title}: {self.get_kind_display().lower()} at {at:%H:%M}"

@@ -36,7 +36,7 @@ class LiveControlView(RunOfShowMixin, TemplateView):
         current = run.current if run else None
         made = (
             LiveMark.objects.filter(slot__session=session)
-            .select_related("slot", "made_by", "undone_by")
+            .select_related("slot__session", "made_by", "undone_by")
             .order_by("-made_at", "-pk")
         )
         return {
@@ -66,7 +66,9 @@ class LiveControlView(RunOfShowMixin, TemplateView):
         here = HttpResponseRedirect(request.path)
         if "undo" in request.POST:
             live_mark = get_object_or_404(
-                LiveMark, pk=_number(request.POST["undo"]), slot__session=session
+                LiveMark.objects.select_related("slot__session"),
+                pk=_number(request.POST["undo"]),
+                slot__session=session,
             )
             if marks.undo(live_mark, by=request.user):
                 messages.success(request, f"Undone: {live_mark}.")
@@ -77,6 +79,7 @@ class LiveControlView(RunOfShowMixin, TemplateView):
         kind = request.POST.get("kind")
         if slot is None or kind not in LiveMark.Kind.values:
             raise Http404("No such item or mark.")
+        slot.session = session  # the agenda's slots do not load it; the messages name its clock
         try:
             at = _typed_time(session, request.POST.get("at", ""))
             made = marks.mark(slot, kind, by=request.user, at=at)

@@ -1,0 +1,70 @@
+"""A meeting run from the control page on a phone-sized screen, as staff would:
+a late start typed afterwards, an overrun, a skipped item, a mark undone."""
+
+from datetime import date, time
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from sessions.models import LiveMark, Session
+from tests.factories import AgendaSlotFactory, SessionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def meeting():
+    session = SessionFactory(
+        date=date(2026, 6, 1),
+        time_zone="Europe/Vienna",
+        start_time=time(10),
+        end_time=time(11, 30),
+        status=Session.Status.PUBLISHED,
+    )
+    for start, end, title in [
+        (time(10), time(10, 30), "Opening"),
+        (time(10, 30), time(11), "Panel"),
+        (time(11), time(11, 30), "Closing"),
+    ]:
+        AgendaSlotFactory(session=session, start=start, end=end, title=title)
+    return session
+
+
+def test_staff_run_a_meeting_from_a_phone(page, log_in, staff_user, meeting):
+    page.set_viewport_size(PHONE)
+    log_in(page, staff_user)
+    page.goto(reverse("agenda:live_control", args=[meeting.event.slug, meeting.slug]))
+
+    # A late start, marked afterwards with the time it happened.
+    page.get_by_label("At a time other than now (optional)").fill("10:12")
+    page.get_by_role("button", name="Start “Opening”").click()
+    expect(page.get_by_role("status")).to_contain_text("Marked: Opening: started at 10:12")
+    expect(page.locator(".live-now")).to_contain_text("Opening")
+    expect(page.locator(".live-marks")).to_contain_text("Opening: started at 10:12")
+
+    # The opening overruns (it is far past 10:42 now) and ends; the panel is skipped.
+    expect(page.locator(".live-now")).to_contain_text("over")
+    page.get_by_role("button", name="End “Opening”").click()
+    page.get_by_role("button", name="Skip it").click()
+    expect(page.locator(".live-next")).to_contain_text("Closing")
+
+    # The skip was a mistake: undone from the list of marks, by keyboard.
+    undo = page.get_by_role("button", name="Undo “Panel: skipped")
+    undo.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Undone: Panel: skipped")
+    expect(page.locator(".live-next")).to_contain_text("Panel")
+
+    kinds = sorted(
+        (m.slot.title, m.kind, m.undone_at is not None)
+        for m in LiveMark.objects.select_related("slot")
+    )
+    assert kinds == [
+        ("Opening", "ended", False),
+        ("Opening", "started", False),
+        ("Panel", "skipped", True),
+    ]
+    assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
