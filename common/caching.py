@@ -296,8 +296,12 @@ class PublicPageCacheMiddleware:
             # cache has moved on); a page's is the hash of its body.
             set_response_etag(response)
         page = StoredPage.of(response)
-        cache.set(key, page, PAGE_TIMEOUT)
-        recent_pages.put(key, page)
+        # A page that changes with the clock (a meeting running live) says for how
+        # many seconds it holds; it is kept that long in the shared cache only.
+        fresh_for = getattr(response, "public_page_fresh_for", None)
+        cache.set(key, page, PAGE_TIMEOUT if fresh_for is None else max(fresh_for, 1))
+        if fresh_for is None:
+            recent_pages.put(key, page)
         return page.response(request)
 
 

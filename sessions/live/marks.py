@@ -7,11 +7,14 @@ constraint holds where the database ignores the lock).
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import StringAgg
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from common.caching import bump_content_version
 
@@ -98,4 +101,46 @@ def marks_of(session) -> dict:
         else:
             marked = Marked(marked.started_at, marked.ended_at, True)
         found[live_mark.slot_id] = marked
+    return found
+
+
+def standing_marks_text():
+    """The standing marks of a session as one text ("slot kind instant;..."): a
+    subquery for the session's own query, so a page that shows the live run reads
+    its marks without a query of its own. marks_from_text() reads it back."""
+    standing = LiveMark.objects.standing().filter(slot__session=models.OuterRef("pk"))
+    text = StringAgg(
+        Concat(
+            Cast("slot_id", models.TextField()),
+            models.Value(" "),
+            "kind",
+            models.Value(" "),
+            Cast("at", models.TextField()),
+            output_field=models.TextField(),
+        ),
+        models.Value(";"),
+    )
+    by_session = standing.values("slot__session").annotate(text=text).values("text")
+    return models.Subquery(by_session, output_field=models.TextField())
+
+
+def marks_from_text(text) -> dict:
+    """{slot pk: Marked} from standing_marks_text(): the instants as the database
+    wrote them (SQLite: UTC without an offset; PostgreSQL: with one)."""
+    found = {}
+    for entry in (text or "").split(";"):
+        if not entry:
+            continue
+        slot, kind, written = entry.split(" ", 2)
+        at = parse_datetime(written)
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at, UTC)
+        marked = found.get(int(slot), Marked())
+        if kind == LiveMark.Kind.STARTED:
+            marked = Marked(at, marked.ended_at, marked.skipped)
+        elif kind == LiveMark.Kind.ENDED:
+            marked = Marked(marked.started_at, at, marked.skipped)
+        else:
+            marked = Marked(marked.started_at, marked.ended_at, True)
+        found[int(slot)] = marked
     return found

@@ -5,6 +5,7 @@ import functools
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -16,6 +17,8 @@ from speakers.models import Speaker
 from ..core.agenda import build_agenda, session_queryset
 from ..core.change import AgendaChange, group_changes
 from ..core.session import may_preview
+from ..live.expected import expected_times
+from ..live.marks import marks_from_text, standing_marks_text
 from ..models import Event, Session
 from . import extensions, seo
 from .calendar_links import calendar_links
@@ -87,6 +90,7 @@ class SessionView(TemplateView):
             raise Http404("No such session.")
         session = found[0]
         agenda = build_agenda(session)
+        live = _live_run(agenda, session)
         changes = _changes_of(session=session.pk)
         for change in changes:
             change.session = session
@@ -108,13 +112,27 @@ class SessionView(TemplateView):
             "action_templates": extensions.session_actions.templates(),
             "json_ld": seo.session_json_ld(agenda, url, changes),
             "noindex": not (session.is_published and session.allow_indexing),
+            "live": live,
+            "live_items": {e.item.slot.pk: e for e in live.items} if live else None,
         }
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
+        if context["live"]:
+            # While the meeting runs its expected times move with the clock: the page
+            # cache keeps this copy until the minute is out (common/caching.py).
+            response.public_page_fresh_for = 60 - timezone.now().second
         if context["noindex"]:
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+def _live_run(agenda, session):
+    """The live run while the meeting runs (begun, not finished); None otherwise."""
+    if not session.live_marks:
+        return None
+    run = expected_times(agenda, marks_from_text(session.live_marks), timezone.now())
+    return run if run and run.begun and not run.finished else None
 
 
 @functools.cache
@@ -122,7 +140,8 @@ def _session_by_slugs(drafts, relations):
     """The session page's query for its session: with its event and other apps'
     one-to-one rows (`relations`), drafts only for those who may preview them;
     compiled once per process (common/prepared.py)."""
-    sessions = session_queryset()
+    # The live run's marks come in the same query (one subquery): "now and next".
+    sessions = session_queryset().annotate(live_marks=standing_marks_text())
     if not drafts:
         sessions = sessions.published()
     # Other apps' one-to-one rows that the page shows come in the same query.

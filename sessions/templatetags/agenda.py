@@ -198,7 +198,7 @@ def contribution(role):
 
 
 @register.simple_tag(takes_context=True)
-def agenda_items(context, items):
+def agenda_items(context, items, live=None):
     """The agenda's items, each an <li> of the session page's <ol class="agenda">.
 
     Written in Python rather than as a loop in the template: the template engine
@@ -207,10 +207,12 @@ def agenda_items(context, items):
     The markup is the page's own: change it here, and in the template around it.
     """
     written = _written(context)
-    return mark_safe("".join(_agenda_item(item, written) for item in items))  # noqa: S308
+    live = live or {}
+    rows = (_agenda_item(item, written, live.get(item.slot.pk)) for item in items)
+    return mark_safe("".join(rows))  # noqa: S308
 
 
-def _agenda_item(item, written):
+def _agenda_item(item, written, expected=None):
     """One item's <li>. Text is escaped here (html.escape, as Django's escape());
     what is inserted unescaped is HTML made safe already: times, linked names,
     Markdown cleaned by nh3."""
@@ -224,6 +226,8 @@ def _agenda_item(item, written):
         f'<p class="agenda-time">{clock_span(item.start, item.end, item.starts_at, item.ends_at)}'
         f'</p>\n<div class="agenda-body">\n<h3 class="agenda-title">{title}</h3>\n'
     )
+    if expected is not None:
+        row += _expected(item, expected)
     if speakers := item.speakers_to_name:
         word = "Speaker" if len(speakers) == 1 else "Speakers"
         names = _people_links(written, speakers, False)
@@ -234,6 +238,23 @@ def _agenda_item(item, written):
         listed = "".join(f"<li>{contribution(role)}</li>\n" for role in item.contributions)
         row += f'<ul class="contributions">\n{listed}</ul>\n'
     return row + "</div>\n</li>\n"
+
+
+def _expected(item, expected):
+    """While the meeting runs: an item skipped, or expected at another time than
+    planned (a minute or more), said as such beside its planned time."""
+    if expected.state == "skipped":
+        return '<p class="agenda-expected">Skipped.</p>\n'
+    if expected.state not in ("upcoming", "running") or expected.delay is None:
+        return ""
+    if abs(expected.delay.total_seconds()) < 60:
+        return ""
+    zone = item.starts_at.tzinfo
+    when = clock_at(expected.start, zone)
+    if expected.state == "running":
+        return f'<p class="agenda-expected">Started at {when}.</p>\n'
+    planned = clock(item.start, item.starts_at)
+    return f'<p class="agenda-expected">Expected at {when} (planned {planned}).</p>\n'
 
 
 @register.filter

@@ -10,8 +10,8 @@ from django.db import connection
 from django.utils import timezone
 
 from sessions.live.expected import Marked
-from sessions.live.marks import mark, marks_of, undo
-from sessions.models import LiveMark
+from sessions.live.marks import mark, marks_from_text, marks_of, standing_marks_text, undo
+from sessions.models import LiveMark, Session
 from tests.factories import AgendaSlotFactory, EventStaffFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +139,19 @@ def test_two_staff_marking_at_the_same_moment_make_one_mark(slot):
     assert errors == []
     assert sorted(results) == [False, True]
     assert LiveMark.objects.standing().count() == 1
+
+
+def test_the_marks_read_in_the_sessions_own_query_are_the_marks(slot):
+    other = AgendaSlotFactory(session=slot.session, start=time(1), end=time(2))
+    staff = EventStaffFactory()
+    now = timezone.now()
+    mark(slot, STARTED, by=staff, at=now - timedelta(minutes=40, microseconds=123))
+    mark(slot, ENDED, by=staff, at=now - timedelta(minutes=5))
+    undone = mark(other, STARTED, by=staff).mark
+    undo(undone, by=staff)
+    mark(other, SKIPPED, by=staff)
+
+    session = Session.objects.annotate(live_marks=standing_marks_text()).get(pk=slot.session.pk)
+
+    assert marks_from_text(session.live_marks) == marks_of(slot.session)
+    assert marks_from_text(session.live_marks)[slot.pk].ended_at == now - timedelta(minutes=5)
