@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from sessions.live.marks import mark
 from sessions.models import LiveMark, Session
 from tests.factories import AgendaSlotFactory, SessionFactory
 
@@ -68,3 +69,33 @@ def test_staff_run_a_meeting_from_a_phone(page, log_in, staff_user, meeting):
         ("Panel", "skipped", True),
     ]
     assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+
+
+def test_the_public_page_follows_the_meeting_before_during_and_after(
+    page, log_in, staff_user, meeting, axe_violations
+):
+    slots = {slot.title: slot for slot in meeting.slots.all()}
+    public = meeting.get_absolute_url()
+    page.clock.install()
+
+    page.goto(public)  # before: the plan alone
+    expect(page.get_by_role("heading", name="Happening now")).to_have_count(0)
+
+    mark(slots["Opening"], "started", by=staff_user)
+    page.goto(public)  # during: right when loaded, without waiting for the script
+    box = page.locator(".now-next")
+    expect(box.locator('[data-live="now"]')).to_have_text("Opening")
+    expect(box.locator('[data-live="next"]')).to_contain_text("Panel, expected at")
+    assert axe_violations(page) == []
+
+    mark(slots["Opening"], "ended", by=staff_user)
+    mark(slots["Panel"], "started", by=staff_user)
+    page.clock.run_for("00:31")  # the script asks live.json again
+    expect(box.locator('[data-live="now"]')).to_have_text("Panel")
+    expect(box.locator('[data-live="next"]')).to_contain_text("Closing, expected at")
+
+    mark(slots["Panel"], "ended", by=staff_user)
+    mark(slots["Closing"], "started", by=staff_user)
+    mark(slots["Closing"], "ended", by=staff_user)
+    page.goto(public)  # after: the box goes
+    expect(page.get_by_role("heading", name="Happening now")).to_have_count(0)
