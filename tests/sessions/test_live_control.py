@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import LiveMark
-from tests.factories import AgendaSlotFactory, EventStaffFactory, SessionFactory, UserFactory
+from tests.factories import (
+    AgendaSlotFactory,
+    EventStaffFactory,
+    OrganiserFactory,
+    SessionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +190,16 @@ def test_the_timer_waits_when_nothing_runs_and_needs_the_permission(client, meet
 
     assert 'class="timer timer-idle"' in page.text
     assert "Next: Opening" in page.text
+
+
+def test_organisers_are_offered_the_shift_tool_when_the_meeting_runs_late(client, meeting):
+    session, opening, _ = meeting
+    LiveMark.objects.create(
+        slot=opening, kind="started", at=datetime.combine(session.date, time(10, 10), tzinfo=ZONE)
+    )
+    shift = reverse("admin:agenda_session_shift_agenda", args=[session.pk])
+
+    client.force_login(EventStaffFactory())
+    assert shift not in client.get(url(session)).text  # staff may not edit the agenda
+    client.force_login(OrganiserFactory())
+    assert shift in client.get(url(session)).text
