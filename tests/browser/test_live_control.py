@@ -1,11 +1,13 @@
 """A meeting run from the control page on a phone-sized screen, as staff would:
 a late start typed afterwards, an overrun, a skipped item, a mark undone."""
 
-from datetime import date, time
+import io
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from sessions.live.marks import mark
 from sessions.models import LiveMark, Session
@@ -99,3 +101,29 @@ def test_the_public_page_follows_the_meeting_before_during_and_after(
     mark(slots["Closing"], "ended", by=staff_user)
     page.goto(public)  # after: the box goes
     expect(page.get_by_role("heading", name="Happening now")).to_have_count(0)
+
+
+def test_the_as_run_report_prints_on_a_landscape_page(page, log_in, staff_user, meeting):
+    slots = {slot.title: slot for slot in meeting.slots.all()}
+    vienna = meeting.zone
+    for title, started, ended in [("Opening", 5, 40), ("Closing", 62, 95)]:
+        LiveMark.objects.create(slot=slots[title], kind="started", at=_at(meeting, started, vienna))
+        LiveMark.objects.create(slot=slots[title], kind="ended", at=_at(meeting, ended, vienna))
+    LiveMark.objects.create(slot=slots["Panel"], kind="skipped", at=_at(meeting, 40, vienna))
+    log_in(page, staff_user)
+    page.goto(reverse("agenda:as_run", args=[meeting.event.slug, meeting.slug]))
+
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", landscape=True, prefer_css_page_size=True)))
+
+    assert len(pdf.pages) == 1
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert "As-run report" in text
+    assert "Opening" in text
+    assert "5 min late" in text
+    assert "Skipped" in text
+    assert "Print" not in text
+
+
+def _at(session, minutes_after_ten, zone):
+    start = datetime.combine(session.date, time(10), tzinfo=zone)
+    return start + timedelta(minutes=minutes_after_ten)
