@@ -203,3 +203,14 @@ def test_organisers_are_offered_the_shift_tool_when_the_meeting_runs_late(client
     assert shift not in client.get(url(session)).text  # staff may not edit the agenda
     client.force_login(OrganiserFactory())
     assert shift in client.get(url(session)).text
+
+
+def test_a_session_without_a_date_says_what_the_live_run_needs(client):
+    session = SessionFactory(date=None)
+    AgendaSlotFactory(session=session)
+    client.force_login(OrganiserFactory())
+
+    text = client.get(url(session)).text
+
+    assert "The live run needs the session's date, times and time zone" in text
+    assert reverse("admin:agenda_session_change", args=[session.pk]) in text
