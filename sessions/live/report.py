@@ -29,6 +29,11 @@ COLUMNS = [
 ]
 
 
+def _minus(later, earlier):
+    """`later - earlier`; None when either is unknown (not marked)."""
+    return None if later is None or earlier is None else later - earlier
+
+
 @dataclass(frozen=True)
 class Row:
     entry: object  # expected.Expected
@@ -45,26 +50,19 @@ class Row:
 
     @property
     def actual_length(self):
-        if self.actual_start is None or self.actual_end is None:
-            return None
-        return self.actual_end - self.actual_start
+        return _minus(self.actual_end, self.actual_start)
 
     @property
     def start_difference(self):
-        if self.actual_start is None:
-            return None
-        return self.actual_start - self.entry.planned_start
+        return _minus(self.actual_start, self.entry.planned_start)
 
     @property
     def length_difference(self):
-        if self.actual_length is None or self.planned_length is None:
-            return None
-        return self.actual_length - self.planned_length
+        return _minus(self.actual_length, self.planned_length)
 
     @property
     def note(self):
-        state = self.entry.state
-        if state == "skipped":
+        if self.entry.state == "skipped":
             return "Skipped"
         if self.actual_start is None:
             return "Not marked"
@@ -87,22 +85,19 @@ class Report:
 
     @property
     def actual_length(self):
-        if self.actual_start is None or self.actual_end is None:
-            return None
-        return self.actual_end - self.actual_start
+        return _minus(self.actual_end, self.actual_start)
 
     @property
     def start_difference(self):
-        return None if self.actual_start is None else self.actual_start - self.planned_start
+        return _minus(self.actual_start, self.planned_start)
 
     @property
     def end_difference(self):
-        return None if self.actual_end is None else self.actual_end - self.planned_end
+        return _minus(self.actual_end, self.planned_end)
 
     @property
     def length_difference(self):
-        actual = self.actual_length
-        return None if actual is None else actual - self.planned_length
+        return _minus(self.actual_length, self.planned_length)
 
 
 def as_run(agenda, now):

@@ -25,39 +25,48 @@ from . import marks, report
 from .expected import expected_times
 
 
-class LiveControlView(RunOfShowMixin, TemplateView):
-    template_name = "agenda/live_control.html"
+class LiveRunMixin(RunOfShowMixin):
+    """The staff's live pages: the agenda and its live run as of now."""
 
-    def get_context_data(self, **kwargs):
+    def live_context(self):
         agenda = self.get_agenda()
         session = agenda.session
         now = timezone.now()
         run = expected_times(agenda, marks.marks_of(session), now)
         current = run.current if run else None
-        made = (
-            LiveMark.objects.filter(slot__session=session)
-            .select_related("slot__session", "made_by", "undone_by")
-            .order_by("-made_at", "-pk")
-        )
         return {
-            **super().get_context_data(**kwargs),
             "agenda": agenda,
             "session": session,
             "event": session.event,
+            "now": now,
             "run": run,
             "current": current,
             "next": run.next if run else None,
-            "remaining": [e for e in run.items if e.state in ("running", "upcoming")]
-            if run
-            else [],
-            "elapsed": now - current.start if current else None,
-            "remaining_time": current.start + current.item.duration - now
-            if current and current.item.duration
-            else None,
-            "marks_made": list(made),
-            "now": now,
-            "kinds": LiveMark.Kind,
+            # Till the current item is due to end (negative: over); none for a milestone.
+            "left": current.due - now if current and current.due else None,
             "noindex": True,
+        }
+
+
+class LiveControlView(LiveRunMixin, TemplateView):
+    template_name = "agenda/live_control.html"
+
+    def get_context_data(self, **kwargs):
+        live = self.live_context()
+        run, current = live["run"], live["current"]
+        made = (
+            LiveMark.objects.filter(slot__session=live["session"])
+            .select_related("slot__session", "made_by", "undone_by")
+            .order_by("-made_at", "-pk")
+        )
+        to_come = [e for e in run.items if e.state in ("running", "upcoming")] if run else []
+        return {
+            **super().get_context_data(**kwargs),
+            **live,
+            "remaining": to_come,
+            "elapsed": live["now"] - current.start if current else None,
+            "marks_made": list(made),
+            "kinds": LiveMark.Kind,
         }
 
     def post(self, request, *args, **kwargs):
@@ -144,7 +153,7 @@ class AsRunCSVView(RunOfShowMixin, View):
         )
 
 
-class LiveTimerView(RunOfShowMixin, TemplateView):
+class LiveTimerView(LiveRunMixin, TemplateView):
     """The stage timer, full screen on a screen facing the speakers: the current
     item's remaining time in large figures (amber at two minutes, red at zero, then
     the overrun counted up), its title and speakers. Correct when loaded; the
@@ -154,24 +163,15 @@ class LiveTimerView(RunOfShowMixin, TemplateView):
     template_name = "agenda/live_timer.html"
 
     def get_context_data(self, **kwargs):
-        agenda = self.get_agenda()
-        session = agenda.session
-        now = timezone.now()
-        run = expected_times(agenda, marks.marks_of(session), now)
-        current = run.current if run else None
-        left = current.due - now if current and current.due else None
+        live = self.live_context()
+        current = live["current"]
         return {
             **super().get_context_data(**kwargs),
-            "session": session,
-            "event": session.event,
-            "current": current,
-            "next": run.next if run else None,
+            **live,
             # For the script, to the second (Date.parse reads no more than milliseconds).
-            "server_now": now.isoformat(timespec="seconds"),
+            "server_now": live["now"].isoformat(timespec="seconds"),
             "due": current.due.isoformat(timespec="seconds") if current and current.due else "",
-            "left": left,
-            "phase": _phase(left),
-            "noindex": True,
+            "phase": _phase(live["left"]),
         }
 
 
