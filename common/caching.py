@@ -15,6 +15,7 @@ single model, as participants does for its request settings). Writes that bypass
 bump_content_version() themselves.
 """
 
+import dataclasses
 import hashlib
 import re
 import threading
@@ -259,7 +260,8 @@ class PublicPageCacheMiddleware:
         if page is None:
             page = cache.get(key)
             if isinstance(page, StoredPage):
-                recent_pages.put(key, page)
+                if not page.short_lived:
+                    recent_pages.put(key, page)
             else:
                 page = None  # nothing, or what an older release stored
         if page is not None:
@@ -297,8 +299,11 @@ class PublicPageCacheMiddleware:
             set_response_etag(response)
         page = StoredPage.of(response)
         # A page that changes with the clock (a meeting running live) says for how
-        # many seconds it holds; it is kept that long in the shared cache only.
+        # many seconds it holds; it is kept that long in the shared cache only, and
+        # no worker keeps it in memory (its key lasts the quarter hour).
         fresh_for = getattr(response, "public_page_fresh_for", None)
+        if fresh_for is not None:
+            page = dataclasses.replace(page, short_lived=True)
         cache.set(key, page, PAGE_TIMEOUT if fresh_for is None else max(fresh_for, 1))
         if fresh_for is None:
             recent_pages.put(key, page)

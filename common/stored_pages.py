@@ -54,6 +54,9 @@ class StoredPage:
     headers: tuple  # (name, value) pairs but _PER_BODY
     etag: str  # the uncompressed body's ETag, quoted: '"…"'
     bodies: dict = field(default_factory=dict)  # encoding ("identity", "br", "gzip") to bytes
+    # A page that changes with the clock (a meeting running live) is kept in the
+    # shared cache for a short while only, and never in a worker's memory.
+    short_lived: bool = False
 
     @functools.cached_property
     def size(self):

@@ -18,8 +18,11 @@ The rules, in running order, item by item:
    nothing, never before it starts), and runs over only while staff have not
    marked it ended. A milestone is a moment: it ends as it starts, and is done
    once marked.
-5. The meeting is expected to end at the latest expected end of its items, and runs
-   late (or early) by the difference from its planned end.
+5. An item still running when another starts after it is taken to have ended
+   then (staff often start the next item without ending the last); an item marked
+   ended but not started started no later than its end.
+6. The meeting is expected to end at the latest expected end of its items, and runs
+   late (or early) by the difference from the latest planned end of its items.
 
 Times are aware instants, compared and added in UTC, so the night the clocks
 change counts the time that passes; lengths come from the agenda (build_agenda
@@ -93,9 +96,9 @@ class LiveRun:
 
     @property
     def current(self) -> Expected | None:
-        """The item on now: the last one started and not ended."""
+        """The item on now: the one started last and not ended."""
         running = [entry for entry in self.items if entry.state == "running"]
-        return running[-1] if running else None
+        return max(running, key=lambda entry: entry.marked.started_at, default=None)
 
     @property
     def next(self) -> Expected | None:
@@ -122,6 +125,7 @@ def expected_times(agenda: Agenda, marks: dict, now: datetime) -> LiveRun | None
     if not agenda.items or any(item.starts_at is None for item in agenda.items):
         return None
     now = now.astimezone(UTC)
+    marks = _closed_by_later_starts(agenda, marks)
     marked_at = [
         i for i, item in enumerate(agenda.items) if marks.get(item.slot.pk, UNMARKED) != UNMARKED
     ]
@@ -143,20 +147,37 @@ def expected_times(agenda: Agenda, marks: dict, now: datetime) -> LiveRun | None
         due = None if item.is_milestone else _due(item, start, length, planned_end)
         entries.append(Expected(item, planned_start, planned_end, start, end, marked, due=due))
         latest_end = end if latest_end is None else max(latest_end, end)
-    session = agenda.session
-    planned_end = (
-        session.ends_at.astimezone(UTC)
-        if session.ends_at is not None
-        else max(entry.planned_end for entry in entries)
-    )
+    # The plan's end is its items' (a session may end after its last item: that time
+    # is not lateness absorbed), compared like with like.
+    planned_end = max(entry.planned_end for entry in entries)
     expected_end = max((entry.end for entry in entries if entry.end is not None), default=None)
     return LiveRun(entries, begun, planned_end, expected_end or planned_end)
+
+
+def _closed_by_later_starts(agenda, marks):
+    """Staff often start the next item without ending the one before: an item still
+    running when another starts after it is taken to have ended then."""
+    starts = sorted(
+        marked.started_at
+        for marked in marks.values()
+        if marked.started_at is not None and not marked.skipped
+    )
+    closed = dict(marks)
+    for pk, marked in marks.items():
+        if marked.started_at is None or marked.ended_at is not None or marked.skipped:
+            continue
+        later = [start for start in starts if start > marked.started_at]
+        if later:
+            closed[pk] = Marked(marked.started_at, later[0], False)
+    return closed
 
 
 def _start(marked, planned_start, latest_end, now):
     if marked.started_at is not None:
         return marked.started_at.astimezone(UTC)
     start = planned_start if latest_end is None else max(planned_start, latest_end)
+    if marked.ended_at is not None:
+        return min(start, marked.ended_at.astimezone(UTC))  # ended: it started by then
     if now is not None and marked.ended_at is None:
         start = max(start, now)  # not started yet: not before now
     return start

@@ -68,6 +68,12 @@ def _check(kind, at, standing):
         )
     if kind != LiveMark.Kind.SKIPPED and LiveMark.Kind.SKIPPED in standing:
         raise ValidationError("This item is marked skipped: undo that first.", code="skipped")
+    ended = standing.get(LiveMark.Kind.ENDED)
+    if kind == LiveMark.Kind.STARTED and ended and at > ended.at:
+        raise ValidationError(
+            f"The start cannot be after the end ({timezone.localtime(ended.at):%H:%M}).",
+            code="start_after_end",
+        )
     if kind == LiveMark.Kind.ENDED and started and at < started.at:
         raise ValidationError(
             f"The end cannot be before the start ({timezone.localtime(started.at):%H:%M}).",

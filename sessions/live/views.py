@@ -8,7 +8,7 @@ page works without JavaScript, with the keyboard and with a screen reader.
 Holders of agenda.view_runofshow only (as the run-of-show); never cached.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from django.views.generic import TemplateView, View
 from common.spreadsheets import csv_download
 
 from ..core.mark import LiveMark
+from ..core.session import exists_on_the_clock
 from ..runofshow.views import RunOfShowMixin
 from . import marks, report
 from .expected import expected_times
@@ -109,8 +110,9 @@ def _number(value):
 
 
 def _typed_time(session, text):
-    """A time typed for a late mark ("10:40"), on the session's day in its zone; None
-    (now) when nothing was typed."""
+    """A time typed for a late mark ("10:40") on the session's clock; None (now) when
+    nothing was typed. A time before the session's start is read as after midnight
+    (a meeting that ran past it), once that moment has come."""
     text = text.strip()
     if not text:
         return None
@@ -118,7 +120,20 @@ def _typed_time(session, text):
         wall = datetime.strptime(text, "%H:%M").time()
     except ValueError:
         raise ValidationError(f'"{text}" is not a time such as 10:40.', code="time") from None
-    return session.localize(wall)
+    if session.date is None or session.zone is None:
+        raise ValidationError(
+            "The session's date or time zone is to be confirmed: a typed time has no day.",
+            code="no_day",
+        )
+    at = datetime.combine(session.date, wall, tzinfo=session.zone)
+    after_midnight = at + timedelta(days=1)
+    if session.start_time and wall < session.start_time and after_midnight <= timezone.now():
+        at = after_midnight
+    if not exists_on_the_clock(at):
+        raise ValidationError(
+            f"{text} did not happen that day: the clocks skipped it.", code="skipped_time"
+        )
+    return at
 
 
 class AsRunView(RunOfShowMixin, TemplateView):
@@ -168,8 +183,8 @@ class LiveTimerView(LiveRunMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             **live,
-            # For the script, to the second (Date.parse reads no more than milliseconds).
-            "server_now": live["now"].isoformat(timespec="seconds"),
+            # For the script, to the millisecond (Date.parse reads no more).
+            "server_now": live["now"].isoformat(timespec="milliseconds"),
             "due": current.due.isoformat(timespec="seconds") if current and current.due else "",
             "phase": _phase(live["left"]),
         }

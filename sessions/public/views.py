@@ -1,6 +1,7 @@
 """The public pages: home, event, session and speaker, and robots.txt."""
 
 import functools
+from datetime import timedelta
 
 from django.db import models
 from django.http import Http404, HttpResponse
@@ -127,12 +128,25 @@ class SessionView(TemplateView):
         return response
 
 
+# A meeting left unfinished (its last item never marked ended) stops showing as
+# running this long after its last mark or its planned end, whichever is later.
+LIVE_AT_MOST_AFTER = timedelta(hours=3)
+
+
 def _live_run(agenda, session):
-    """The live run while the meeting runs (begun, not finished); None otherwise."""
+    """The live run while the meeting runs (begun, not finished, not abandoned);
+    None otherwise."""
     if not session.live_marks:
         return None
-    run = expected_times(agenda, marks_from_text(session.live_marks), timezone.now())
-    return run if run and run.begun and not run.finished else None
+    marks = marks_from_text(session.live_marks)
+    now = timezone.now()
+    run = expected_times(agenda, marks, now)
+    if run is None or not run.begun or run.finished:
+        return None
+    moments = [t for m in marks.values() for t in (m.started_at, m.ended_at) if t is not None]
+    if now - max([run.planned_end, *moments]) > LIVE_AT_MOST_AFTER:
+        return None
+    return run
 
 
 @functools.cache

@@ -8,11 +8,17 @@
   const now = box.querySelector('[data-live="now"]');
   const next = box.querySelector('[data-live="next"]');
   const late = box.querySelector('[data-live="late"]');
-  const clock = new Intl.DateTimeFormat("en-GB", {
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: box.dataset.timeZone || undefined,
-  });
+  let clock;
+  try {
+    clock = new Intl.DateTimeFormat("en-GB", {
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: box.dataset.timeZone || undefined,
+    });
+  } catch (error) {
+    // A zone this browser does not know: leave the box as the page wrote it.
+    return;
+  }
 
   function minutes(count) {
     const hours = Math.floor(Math.abs(count) / 60);
@@ -48,5 +54,6 @@
     }
   }
 
+  follow(); // the page may have come from the cache within the last minute
   window.setInterval(follow, 30000);
 })();

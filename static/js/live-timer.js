@@ -53,7 +53,9 @@
   async function follow() {
     try {
       const response = await fetch(body.dataset.statusUrl, { cache: "no-cache" });
-      if (!response.ok) throw new Error(String(response.status));
+      offline.hidden = true; // an answer came: the network is there
+      // No live.json for a draft (it follows published sessions only): count on.
+      if (!response.ok) return;
       const status = await response.json();
       const current = status.current;
       ends = current && current.due_end ? Date.parse(current.due_end) : null;
@@ -64,7 +66,6 @@
         title.textContent = status.next ? `Next: ${status.next.title}` : "Nothing is running";
         people.textContent = "";
       }
-      offline.hidden = true;
     } catch (error) {
       offline.hidden = false;
     }

@@ -214,3 +214,25 @@ def test_a_session_without_a_date_says_what_the_live_run_needs(client):
 
     assert "The live run needs the session's date, times and time zone" in text
     assert reverse("admin:agenda_session_change", args=[session.pk]) in text
+
+
+def test_a_typed_time_before_the_start_is_after_midnight(staff_client, meeting):
+    session, opening, _ = meeting
+
+    staff_client.post(url(session), {"slot": opening.pk, "kind": "started", "at": "00:10"})
+
+    expected = datetime.combine(session.date + timedelta(days=1), time(0, 10), tzinfo=ZONE)
+    assert LiveMark.objects.get().at == expected
+
+
+def test_a_time_the_clocks_skipped_is_refused(staff_client, meeting):
+    session, opening, _ = meeting
+    session.date, session.start_time = date(2026, 3, 29), time(1)  # Vienna: 02:00 to 03:00
+    session.save()
+
+    response = staff_client.post(
+        url(session), {"slot": opening.pk, "kind": "started", "at": "02:30"}, follow=True
+    )
+
+    assert "did not happen that day" in response.text
+    assert not LiveMark.objects.exists()

@@ -239,3 +239,57 @@ def test_a_session_without_a_date_or_zone_has_no_live_run():
     AgendaSlotFactory(session=session)
 
     assert expected_times(build_agenda(session), {}, now=datetime.now(UTC)) is None
+
+
+def test_starting_an_item_ends_the_one_still_running_before_it(morning):
+    agenda, slots = morning
+    marks = {
+        slots["Opening"].pk: Marked(started_at=at(10)),  # never marked ended
+        slots["Panel"].pk: Marked(started_at=at(10, 35)),
+    }
+
+    run = expected_times(agenda, marks, now=at(10, 50))
+
+    assert by_title(run)["Opening"].state == "done"
+    assert times(run)["Opening"] == ("10:00", "10:35")
+    assert run.current.item.slot.title == "Panel"
+    assert times(run)["Panel"] == ("10:35", "11:05")
+
+
+def test_the_item_started_last_is_current_whatever_their_order(morning):
+    agenda, slots = morning
+    # Discussion brought forward and started, then the panel started after it.
+    marks = {
+        slots["Opening"].pk: Marked(started_at=at(10), ended_at=at(10, 30)),
+        slots["Discussion"].pk: Marked(started_at=at(10, 31), ended_at=at(10, 39)),
+        slots["Panel"].pk: Marked(started_at=at(10, 40)),
+    }
+
+    run = expected_times(agenda, marks, now=at(10, 45))
+
+    assert run.current.item.slot.title == "Panel"
+
+
+def test_lateness_counts_against_the_items_not_the_sessions_end():
+    # The session ends at 12:00, its last item at 11:45: finishing that item on time
+    # is on time, not fifteen minutes early.
+    agenda, slots = agenda_of((time(10), time(11, 45), "All of it"), start=time(10), end=time(12))
+
+    run = expected_times(
+        agenda, {slots["All of it"].pk: Marked(started_at=at(10), ended_at=at(11, 45))}, at(12)
+    )
+
+    assert run.late_by == timedelta(0)
+
+
+def test_an_item_marked_ended_without_a_start_started_by_its_end(morning):
+    agenda, slots = morning
+    marks = {
+        slots["Opening"].pk: Marked(started_at=at(10)),  # running over
+        slots["Panel"].pk: Marked(ended_at=at(10, 35)),
+    }
+
+    run = expected_times(agenda, marks, now=at(10, 40))
+
+    panel = by_title(run)["Panel"]
+    assert panel.start <= panel.end

@@ -155,3 +155,12 @@ def test_the_marks_read_in_the_sessions_own_query_are_the_marks(slot):
 
     assert marks_from_text(session.live_marks) == marks_of(slot.session)
     assert marks_from_text(session.live_marks)[slot.pk].ended_at == now - timedelta(minutes=5)
+
+
+def test_a_start_after_the_end_is_refused(slot):
+    staff = EventStaffFactory()
+    now = timezone.now()
+    mark(slot, ENDED, by=staff, at=now - timedelta(minutes=10))
+
+    with pytest.raises(ValidationError, match="start cannot be after the end"):
+        mark(slot, STARTED, by=staff, at=now - timedelta(minutes=5))

@@ -134,3 +134,31 @@ def test_while_the_meeting_runs_a_cached_copy_lasts_the_minute_only(
 
     assert recording.timeouts[0] == caching.PAGE_TIMEOUT
     assert 1 <= recording.timeouts[1] <= 60
+
+
+def test_no_worker_keeps_a_live_page_in_its_memory(
+    client, meeting, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    session, slots = meeting
+    with django_capture_on_commit_callbacks(execute=True):
+        mark(slots["Opening"], STARTED, by=EventStaffFactory(), at=timezone.now())
+    caching.recent_pages.clear()
+
+    page(client, session)  # rendered and stored in the shared cache
+    page(client, session)  # read from the shared cache, as another worker would
+
+    assert caching.recent_pages._pages == {}
+
+
+def test_a_meeting_left_unfinished_stops_showing_as_running(client, meeting):
+    session, slots = meeting
+    # Started long ago and never ended: no "Happening now" for days on end.
+    mark(slots["Opening"], STARTED, by=EventStaffFactory(), at=timezone.now() - timedelta(hours=4))
+
+    assert "Happening now" not in page(client, session)
