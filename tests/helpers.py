@@ -20,7 +20,7 @@ from django.utils.html import strip_tags
 from icalendar import Calendar
 
 from sessions.models import Session
-from tests.factories import SessionFactory
+from tests.factories import AgendaSlotFactory, SessionFactory
 
 # The demo session's public page (manage.py load_demo).
 DEMO_URL = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
@@ -259,3 +259,24 @@ class FailingEmailBackend:
 
     def close(self):
         pass
+
+
+def past_meeting():
+    """A published meeting on a day past (its planned times all gone), for the live
+    run: (session, {title: slot}) with Opening 10:00, Panel 10:30, Closing 11:00-11:30."""
+    session = SessionFactory(
+        date=date(2026, 6, 1),
+        time_zone="Europe/Vienna",
+        start_time=time(10),
+        end_time=time(11, 30),
+        status=Session.Status.PUBLISHED,
+    )
+    slots = {
+        title: AgendaSlotFactory(session=session, start=start, end=end, title=title)
+        for start, end, title in [
+            (time(10), time(10, 30), "Opening"),
+            (time(10, 30), time(11), "Panel"),
+            (time(11), time(11, 30), "Closing"),
+        ]
+    }
+    return session, slots

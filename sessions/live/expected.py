@@ -125,7 +125,7 @@ def expected_times(agenda: Agenda, marks: dict, now: datetime) -> LiveRun | None
     if not agenda.items or any(item.starts_at is None for item in agenda.items):
         return None
     now = now.astimezone(UTC)
-    marks = _closed_by_later_starts(agenda, marks)
+    marks = _closed_by_later_starts(marks)
     marked_at = [
         i for i, item in enumerate(agenda.items) if marks.get(item.slot.pk, UNMARKED) != UNMARKED
     ]
@@ -154,7 +154,7 @@ def expected_times(agenda: Agenda, marks: dict, now: datetime) -> LiveRun | None
     return LiveRun(entries, begun, planned_end, expected_end or planned_end)
 
 
-def _closed_by_later_starts(agenda, marks):
+def _closed_by_later_starts(marks):
     """Staff often start the next item without ending the one before: an item still
     running when another starts after it is taken to have ended then."""
     starts = sorted(

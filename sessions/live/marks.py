@@ -97,16 +97,22 @@ def undo(live_mark, *, by) -> bool:
 
 def marks_of(session) -> dict:
     """{slot pk: Marked} of the session's standing marks, in one query."""
+    rows = LiveMark.objects.standing().filter(slot__session=session)
+    return _marked_by_slot((m.slot_id, m.kind, m.at) for m in rows)
+
+
+def _marked_by_slot(marks):
+    """{slot pk: Marked} from (slot pk, kind, instant) of standing marks."""
     found = {}
-    for live_mark in LiveMark.objects.standing().filter(slot__session=session):
-        marked = found.get(live_mark.slot_id, Marked())
-        if live_mark.kind == LiveMark.Kind.STARTED:
-            marked = Marked(live_mark.at, marked.ended_at, marked.skipped)
-        elif live_mark.kind == LiveMark.Kind.ENDED:
-            marked = Marked(marked.started_at, live_mark.at, marked.skipped)
+    for slot, kind, at in marks:
+        marked = found.get(slot, Marked())
+        if kind == LiveMark.Kind.STARTED:
+            marked = Marked(at, marked.ended_at, marked.skipped)
+        elif kind == LiveMark.Kind.ENDED:
+            marked = Marked(marked.started_at, at, marked.skipped)
         else:
             marked = Marked(marked.started_at, marked.ended_at, True)
-        found[live_mark.slot_id] = marked
+        found[slot] = marked
     return found
 
 
@@ -133,20 +139,10 @@ def standing_marks_text():
 def marks_from_text(text) -> dict:
     """{slot pk: Marked} from standing_marks_text(): the instants as the database
     wrote them (SQLite: UTC without an offset; PostgreSQL: with one)."""
-    found = {}
-    for entry in (text or "").split(";"):
-        if not entry:
-            continue
-        slot, kind, written = entry.split(" ", 2)
-        at = parse_datetime(written)
-        if timezone.is_naive(at):
-            at = timezone.make_aware(at, UTC)
-        marked = found.get(int(slot), Marked())
-        if kind == LiveMark.Kind.STARTED:
-            marked = Marked(at, marked.ended_at, marked.skipped)
-        elif kind == LiveMark.Kind.ENDED:
-            marked = Marked(marked.started_at, at, marked.skipped)
-        else:
-            marked = Marked(marked.started_at, marked.ended_at, True)
-        found[int(slot)] = marked
-    return found
+    return _marked_by_slot(_read(entry) for entry in (text or "").split(";") if entry)
+
+
+def _read(entry):
+    slot, kind, written = entry.split(" ", 2)
+    at = parse_datetime(written)
+    return int(slot), kind, timezone.make_aware(at, UTC) if timezone.is_naive(at) else at

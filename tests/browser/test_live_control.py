@@ -2,7 +2,7 @@
 a late start typed afterwards, an overrun, a skipped item, a mark undone."""
 
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from sessions.live.marks import mark
-from sessions.models import LiveMark, Session
-from tests.factories import AgendaSlotFactory, SessionFactory
+from sessions.models import LiveMark
+from tests.helpers import past_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,20 +20,7 @@ PHONE = {"width": 375, "height": 740}
 
 @pytest.fixture
 def meeting():
-    session = SessionFactory(
-        date=date(2026, 6, 1),
-        time_zone="Europe/Vienna",
-        start_time=time(10),
-        end_time=time(11, 30),
-        status=Session.Status.PUBLISHED,
-    )
-    for start, end, title in [
-        (time(10), time(10, 30), "Opening"),
-        (time(10, 30), time(11), "Panel"),
-        (time(11), time(11, 30), "Closing"),
-    ]:
-        AgendaSlotFactory(session=session, start=start, end=end, title=title)
-    return session
+    return past_meeting()[0]
 
 
 def test_staff_run_a_meeting_from_a_phone(page, log_in, staff_user, meeting):

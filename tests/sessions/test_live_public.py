@@ -1,7 +1,7 @@
 """ "Happening now" on the public session page: before, during and after a meeting,
 and the published schedule left as it is."""
 
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from common import caching
 from sessions.live.marks import mark
-from sessions.models import AgendaChange, LiveMark, Session
-from tests.factories import AgendaSlotFactory, EventStaffFactory, SessionFactory
+from sessions.models import AgendaChange, LiveMark
+from tests.factories import EventStaffFactory
+from tests.helpers import past_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -20,23 +21,7 @@ STARTED, ENDED, SKIPPED = LiveMark.Kind.STARTED, LiveMark.Kind.ENDED, LiveMark.K
 
 @pytest.fixture
 def meeting():
-    """Published, on a day past: Opening 10:00, Panel 10:30, Closing 11:00 to 11:30."""
-    session = SessionFactory(
-        date=date(2026, 6, 1),
-        time_zone="Europe/Vienna",
-        start_time=time(10),
-        end_time=time(11, 30),
-        status=Session.Status.PUBLISHED,
-    )
-    slots = {
-        title: AgendaSlotFactory(session=session, start=start, end=end, title=title)
-        for start, end, title in [
-            (time(10), time(10, 30), "Opening"),
-            (time(10, 30), time(11), "Panel"),
-            (time(11), time(11, 30), "Closing"),
-        ]
-    }
-    return session, slots
+    return past_meeting()
 
 
 def page(client, session):
