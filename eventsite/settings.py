@@ -12,6 +12,8 @@ import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from common.media_storage import media_origin, media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "data"
 
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    # Resized variants of uploaded images, made at upload (common/images.py).
+    "sorl.thumbnail",
     # The task queue's table (django.tasks' DatabaseBackend): the email outbox's worker.
     "django_tasks_db",
     # Our apps, lowest layer first (docs/architecture.md): each may import those above it.
@@ -231,8 +235,16 @@ STATICFILES_DIRS = [
     ("bootstrap", xstatic_bootstrap.BASE_DIR),
 ]
 STATIC_ROOT = env.path("STATIC_ROOT", default=DATA_DIR / "static")
+# Uploaded logos, header images and photos (common/media_storage.py): a local
+# folder by default, S3-compatible object storage when MEDIA_STORAGE_URL is set
+# (several app servers share it). The site serves a local folder itself
+# (SERVE_MEDIA, on by default); in production a proxy serves MEDIA_ROOT at /media/
+# (README: Uploaded images) and SERVE_MEDIA=0.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=DATA_DIR / "media")
+_media_storage, MEDIA_URL = media_storage(env.str("MEDIA_STORAGE_URL", default=""))
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=_media_storage["BACKEND"].endswith("FileSystemStorage"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     # Hashed, compressed (gzip and brotli) names, cached for a year by browsers.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -257,7 +269,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *filter(None, [media_origin(MEDIA_URL)])],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "form-action": [CSP.SELF],

@@ -3,6 +3,7 @@
 from .core.change import AgendaChange
 from .core.event import Event
 from .core.mark import LiveMark
+from .core.partner import EventPartner
 from .core.renames import FormerSlug
 from .core.role import SessionRole
 from .core.session import RESERVED_SESSION_SLUGS, Session, validate_time_zone
@@ -14,6 +15,7 @@ __all__ = [
     "AgendaChange",
     "AgendaSlot",
     "Event",
+    "EventPartner",
     "FormerSlug",
     "LiveMark",
     "Session",

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from common import images
 from common.formatting import full_name
 from common.reversing import reverse_remembered
 
@@ -142,6 +143,15 @@ class Speaker(models.Model):
     )
     slug = models.SlugField(max_length=200, unique=True)
     bio = models.TextField(blank=True, help_text="A few sentences, shown on cue cards.")
+    photo = models.FileField(
+        upload_to=images.RandomName("photos"),
+        blank=True,
+        validators=[images.check_upload],
+        help_text="A PNG, JPEG or WebP image of the face, at least 192 pixels square; it is "
+        "cropped to a square, its metadata (camera, location) removed. Without one, the "
+        "person's initials are shown.",
+    )
+    photo_variants = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -156,6 +166,19 @@ class Speaker(models.Model):
 
     def __str__(self):
         return full_name(self)
+
+    def save(self, *args, **kwargs):
+        images.store_with_variants(self, "photo", images.PORTRAIT)
+        super().save(*args, **kwargs)
+
+    @property
+    def initials(self):
+        """The first letters of the first and last words of the name: "Jane van Dijk" is "JD"."""
+        words = [word for word in self.name.split() if word[:1].isalpha()]
+        if not words:
+            return self.name[:1].upper()
+        first, last = words[0], words[-1]
+        return (first[0] + (last[0] if len(words) > 1 else "")).upper()
 
     def get_absolute_url(self):
         return reverse_remembered("speaker", slug=self.slug)

@@ -1,8 +1,10 @@
 """The event: a series of meetings, public once one of its sessions is published."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from common import colours, images
 from common.reversing import reverse_remembered
 from common.validators import validate_single_line
 
@@ -32,7 +34,56 @@ class Event(models.Model):
     title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="Markdown.")
-    organiser = models.CharField(max_length=200, blank=True)
+    organiser = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Who organises it, as a sentence says it: "UNODC and GI-TOC". Their logos '
+        "and links go under Organisers and partners below.",
+    )
+    tagline = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="One line under the title on the event's pages.",
+    )
+    colour = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[colours.check_colour],
+        help_text="The event's colour as #RRGGBB: its header band, buttons and links. Text on "
+        "it and it on white must keep WCAG 2.2 AA contrast; a colour that does not is refused "
+        "with its ratio. Empty: the site's own look.",
+    )
+    logo = models.FileField(
+        upload_to=images.RandomName("logos"),
+        blank=True,
+        validators=[images.check_upload],
+        help_text="PNG (with transparency), JPEG or WebP, at least 112 pixels high. "
+        "Not SVG: it can carry scripts.",
+    )
+    logo_alt = models.CharField(
+        "logo's text",
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="What the logo says, for people who cannot see it: usually the host's name.",
+    )
+    logo_variants = models.JSONField(default=dict, blank=True, editable=False)
+    header_image = models.FileField(
+        upload_to=images.RandomName("headers"),
+        blank=True,
+        validators=[images.check_upload],
+        help_text="A wide picture across the top of the event's page, at least 1,920 pixels "
+        "wide for sharp wide screens.",
+    )
+    header_image_alt = models.CharField(
+        "header image's text",
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="What the picture shows, for people who cannot see it.",
+    )
+    header_image_variants = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,6 +95,36 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.colour:
+            try:
+                self.colour = colours.normalised(self.colour)
+            except ValidationError:
+                pass  # the field's validator says so
+        if self.logo and not self.logo_alt.strip():
+            errors["logo_alt"] = (
+                "Say what the logo shows (usually the host's name): screen readers read it "
+                "instead of the picture."
+            )
+        if self.header_image and not self.header_image_alt.strip():
+            errors["header_image_alt"] = (
+                "Say what the header image shows: screen readers read it instead of the picture."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        images.store_with_variants(self, "logo", images.LOGO)
+        images.store_with_variants(self, "header_image", images.BANNER)
+        super().save(*args, **kwargs)
+
+    @property
+    def palette(self):
+        """The shades its pages wear (common/colours.py), or None: the site's own look."""
+        return colours.palette(self.colour) if self.colour else None
 
     def get_absolute_url(self):
         return reverse_remembered("agenda:event", event=self.slug)

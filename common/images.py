@@ -1,0 +1,268 @@
+"""Uploaded images: checked by their content, written again without metadata, resized.
+
+An upload is an image only if Pillow reads it as PNG, JPEG or WebP, within a size
+and a pixel limit (an image bomb is refused from its header, before it is
+decoded). What is stored is not the upload but its pixels written again: no EXIF
+(camera, location), no comments, nothing appended after the image (the other half
+of a polyglot), the orientation applied. It is stored under a random name.
+
+The sizes a page shows are made at upload by sorl-thumbnail, in WebP and in JPEG
+(PNG for an image with transparency), and their names and sizes are kept beside
+the image (`<field>_variants`), so that a page writes its <picture> without
+reading the storage or the database again.
+
+    class Speaker(models.Model):
+        photo = models.FileField(upload_to=RandomName("photos"), validators=[check_upload])
+        photo_variants = models.JSONField(default=dict, editable=False)
+
+        def save(self, *args, **kwargs):
+            store_with_variants(self, "photo", PORTRAIT)
+            super().save(*args, **kwargs)
+"""
+
+import dataclasses
+import io
+import secrets
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.deconstruct import deconstructible
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 50_000_000
+MAX_SIDE = 12_000
+# Pillow's name for each format we take, and the extension it is stored with.
+ACCEPTED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+ACCEPTED_TEXT = "a PNG, JPEG or WebP image"
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """The variants a kind of image is shown in: boxes (width, height) in pixels,
+    0 for "any"; `crop` fills the box (portraits), else the image fits inside it."""
+
+    boxes: tuple[tuple[int, int], ...]
+    crop: bool = False
+
+
+# A person's photo: square, shown at 48 and 96 CSS pixels, each at 1x and 2x.
+PORTRAIT = Spec(boxes=((48, 48), (96, 96), (192, 192)), crop=True)
+# A logo: by its height in the header (56 CSS pixels) and in the list of partners (40).
+LOGO = Spec(boxes=((0, 40), (0, 56), (0, 80), (0, 112)))
+# The event's header image: by width, across a phone to a wide screen.
+BANNER = Spec(boxes=((640, 0), (1280, 0), (1920, 0)))
+
+
+@deconstructible
+class RandomName:
+    """An upload_to: the file stored as folder/<32 random hex digits>.<ext>, whatever
+    it was called (rewritten() gives the extension of the format it really is)."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+        return f"{self.folder}/{secrets.token_hex(16)}.{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, RandomName) and other.folder == self.folder
+
+
+def _megabytes(size):
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _open_checked(data):
+    """The image in `data` (bytes), opened and verified, or ValidationError with the rule."""
+    if len(data) > MAX_BYTES:
+        _refuse_size(len(data))
+    head = data[:1024].lstrip().lower()
+    if head.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html")) or b"<svg" in head:
+        raise ValidationError(
+            f"SVG and other text files are not accepted (they can carry scripts): "
+            f"upload {ACCEPTED_TEXT}.",
+            code="image_svg",
+        )
+    with warnings.catch_warnings():
+        # A header claiming many pixels is refused below, with our limit's message.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError:
+            image = None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+            raise ValidationError(
+                f"This file is not an image that can be read: upload {ACCEPTED_TEXT}.",
+                code="image_unreadable",
+            ) from None
+    if image is None or _too_many_pixels(image.size):
+        size = image.size if image is not None else _header_size(data)
+        raise ValidationError(_pixels_message(size), code="image_too_many_pixels")
+    if image.format not in ACCEPTED:
+        raise ValidationError(
+            f"{image.format} images are not accepted: upload {ACCEPTED_TEXT}.",
+            code="image_format",
+        )
+    try:
+        image.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError(
+            f"The image is damaged or incomplete: upload {ACCEPTED_TEXT}.",
+            code="image_damaged",
+        ) from None
+    return image
+
+
+def _too_many_pixels(size):
+    width, height = size
+    return width * height > MAX_PIXELS or max(width, height) > MAX_SIDE
+
+
+def _pixels_message(size):
+    if size:
+        width, height = size
+        megapixels = width * height / 1e6
+        measured = f"The image is {width:,} × {height:,} pixels ({megapixels:,.0f} megapixels); "
+    else:
+        measured = "The image has too many pixels; "
+    return (
+        f"{measured}images of at most {MAX_PIXELS / 1e6:.0f} megapixels and "
+        f"{MAX_SIDE:,} pixels a side are accepted."
+    )
+
+
+def _header_size(data):
+    """The size a header claims, read without Pillow's bomb check (for the message)."""
+    saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        return Image.open(io.BytesIO(data)).size
+    except Exception:  # only for the message
+        return None
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
+def _read(upload):
+    """The upload's bytes, or ValidationError when it is larger than MAX_BYTES."""
+    upload.seek(0)
+    data = upload.read(MAX_BYTES + 1)
+    upload.seek(0)
+    if len(data) > MAX_BYTES:
+        _refuse_size(getattr(upload, "size", None) or len(data))
+    return data
+
+
+def _refuse_size(size):
+    raise ValidationError(
+        f"The file is {_megabytes(size)}; images of at most {_megabytes(MAX_BYTES)} are accepted.",
+        code="image_too_large",
+    )
+
+
+def check_upload(value):
+    """Model field validator: an upload (not yet stored) must be an image we accept.
+    A file already stored was checked when it was uploaded and is not read again."""
+    if not value or getattr(value, "_committed", True):
+        return
+    _open_checked(_read(value.file))
+
+
+def rewritten(upload, name):
+    """The upload's pixels written again as a new file named `name` with the
+    format's extension: orientation applied, no metadata, nothing else kept."""
+    data = _read(upload)
+    image = _open_checked(data)
+    kind = image.format
+    image = ImageOps.exif_transpose(image)
+    icc_profile = image.info.get("icc_profile")
+    image.info = {}
+    if kind == "JPEG":
+        image = image.convert("RGB")
+        options = {"quality": 90, "optimize": True}
+    elif kind == "PNG":
+        if image.mode not in ("RGB", "RGBA", "L", "LA"):
+            image = image.convert("RGBA")
+        options = {"optimize": True}
+    else:
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA")
+        options = {"quality": 90}
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    out = io.BytesIO()
+    image.save(out, format=kind, **options)
+    return ContentFile(out.getvalue(), name=f"{name.rsplit('.', 1)[0]}.{ACCEPTED[kind]}")
+
+
+def has_transparency(image):
+    return image.mode in ("RGBA", "LA") and image.getextrema()[-1][0] < 255
+
+
+def make_variants(name, spec, storage=None):
+    """The variants of the stored image `name`, made with sorl-thumbnail: {"width",
+    "height" (of the image), "webp": [[w, h, name], ...], "fallback": [...],
+    "fallback_type"}, smallest first, none larger than the image itself."""
+    from sorl.thumbnail import get_thumbnail
+
+    storage = storage or default_storage
+    with storage.open(name) as stored:
+        source = Image.open(stored)
+        source.load()
+    width, height = source.size
+    fallback = "PNG" if has_transparency(source) else "JPEG"
+    variants = {"width": width, "height": height, "source": name, "webp": [], "fallback": []}
+    variants["fallback_type"] = f"image/{fallback.lower()}"
+    seen = set()
+    for box_width, box_height in spec.boxes:
+        geometry, size = _geometry(width, height, box_width, box_height, spec.crop)
+        if size in seen:
+            continue  # the image is smaller than this box: its own size, once
+        seen.add(size)
+        for key, kind in (("webp", "WEBP"), ("fallback", fallback)):
+            options = {"format": kind, "upscale": False}
+            if spec.crop:
+                options["crop"] = "center"
+            if kind != "PNG":
+                options["quality"] = 80
+            thumbnail = get_thumbnail(name, geometry, **options)
+            variants[key].append([thumbnail.width, thumbnail.height, thumbnail.name])
+    return variants
+
+
+def _geometry(width, height, box_width, box_height, crop):
+    """sorl's geometry for a box, and the size the variant will have (never upscaled)."""
+    if crop:
+        side = min(box_width, width, height)
+        return f"{side}x{side}", (side, side)
+    if box_width:
+        scale = min(1, box_width / width)
+        return f"{round(width * scale)}", (round(width * scale), round(height * scale))
+    scale = min(1, box_height / height)
+    return f"x{round(height * scale)}", (round(width * scale), round(height * scale))
+
+
+def _rewritten_named(field_file):
+    clean = rewritten(field_file.file, field_file.name)
+    return clean.name, clean
+
+
+def store_with_variants(instance, field_name, spec):
+    """Before a model is saved: a new upload in `field_name` is written again under
+    a random name, stored, and its variants made into `<field_name>_variants`; a
+    cleared field clears them."""
+    field_file = getattr(instance, field_name)
+    variants_name = f"{field_name}_variants"
+    if not field_file:
+        setattr(instance, variants_name, {})
+        return
+    if not field_file._committed:
+        # FieldFile.save() names it with the field's upload_to (RandomName).
+        field_file.save(*_rewritten_named(field_file), save=False)
+    if (getattr(instance, variants_name) or {}).get("source") != field_file.name:
+        setattr(instance, variants_name, make_variants(field_file.name, spec, field_file.storage))
