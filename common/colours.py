@@ -38,7 +38,7 @@ def _ratio(value):
 
 
 def normalised(value):
-    """"#RRGGBB" in lower case, from "#rgb", "rrggbb" or "#RRGGBB"; ValidationError else."""
+    """ "#RRGGBB" in lower case, from "#rgb", "rrggbb" or "#RRGGBB"; ValidationError else."""
     match = _HEX.fullmatch(value.strip())
     if not match:
         raise ValidationError(

@@ -242,7 +242,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=DATA_DIR / "static")
 # (README: Uploaded images) and SERVE_MEDIA=0.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=DATA_DIR / "media")
 _media_storage, MEDIA_URL = media_storage(env.str("MEDIA_STORAGE_URL", default=""))
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=_media_storage["BACKEND"].endswith("FileSystemStorage"))
+_local_media = "OPTIONS" not in _media_storage
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=_local_media)
 STORAGES = {
     "default": _media_storage,
     # Hashed, compressed (gzip and brotli) names, cached for a year by browsers.

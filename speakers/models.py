@@ -171,6 +171,9 @@ class Speaker(models.Model):
         images.store_with_variants(self, "photo", images.PORTRAIT)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse_remembered("speaker", slug=self.slug)
+
     @property
     def initials(self):
         """The first letters of the first and last words of the name: "Jane van Dijk" is "JD"."""
@@ -179,9 +182,6 @@ class Speaker(models.Model):
             return self.name[:1].upper()
         first, last = words[0], words[-1]
         return (first[0] + (last[0] if len(words) > 1 else "")).upper()
-
-    def get_absolute_url(self):
-        return reverse_remembered("speaker", slug=self.slug)
 
 
 class Affiliation(models.Model):

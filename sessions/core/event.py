@@ -1,5 +1,7 @@
 """The event: a series of meetings, public once one of its sessions is published."""
 
+import contextlib
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -96,14 +98,20 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        images.store_with_variants(self, "logo", images.LOGO)
+        images.store_with_variants(self, "header_image", images.BANNER)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse_remembered("agenda:event", event=self.slug)
+
     def clean(self):
         super().clean()
         errors = {}
         if self.colour:
-            try:
+            with contextlib.suppress(ValidationError):  # the field's validator says why
                 self.colour = colours.normalised(self.colour)
-            except ValidationError:
-                pass  # the field's validator says so
         if self.logo and not self.logo_alt.strip():
             errors["logo_alt"] = (
                 "Say what the logo shows (usually the host's name): screen readers read it "
@@ -116,15 +124,7 @@ class Event(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        images.store_with_variants(self, "logo", images.LOGO)
-        images.store_with_variants(self, "header_image", images.BANNER)
-        super().save(*args, **kwargs)
-
     @property
     def palette(self):
         """The shades its pages wear (common/colours.py), or None: the site's own look."""
         return colours.palette(self.colour) if self.colour else None
-
-    def get_absolute_url(self):
-        return reverse_remembered("agenda:event", event=self.slug)
