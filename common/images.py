@@ -165,6 +165,11 @@ def _refuse_size(size):
     )
 
 
+def check_bytes(data):
+    """ValidationError unless `data` is an image we accept (an image in a backup file)."""
+    _open_checked(data)
+
+
 def check_upload(value):
     """Model field validator: an upload (not yet stored) must be an image we accept.
     A file already stored was checked when it was uploaded and is not read again."""

@@ -1,5 +1,6 @@
 """Writing an event to the backup file (the format: format.py)."""
 
+import base64
 import json
 from datetime import date, time
 from decimal import Decimal
@@ -41,10 +42,16 @@ def event_export(*, event) -> dict:
         )
     )
     organisations = _organisations_for(sessions, speakers)
+    partners = event.partners.order_by("role", "order", "pk")
     return {
         "format": FORMAT,
         "version": VERSION,
-        "event": _row(event),
+        "event": _row(event)
+        | {
+            "partners": [
+                _row(partner) for partner in event.partners.order_by("role", "order", "pk")
+            ]
+        },
         "sessions": [
             _row(session)
             | {
@@ -90,6 +97,8 @@ def _row(obj):
             data[f.name] = (
                 None if related is None else getattr(related, natural_key_field(f.related_model))
             )
+        elif isinstance(f, models.FileField):
+            data[f.name] = _image(getattr(obj, f.name))
         else:
             value = getattr(obj, f.attname)
             if isinstance(value, date | time):
@@ -101,3 +110,15 @@ def _row(obj):
         key = natural_key_field(f.related_model)
         data[f.name] = sorted(getattr(related, key) for related in getattr(obj, f.name).all())
     return data
+
+
+def _image(field_file):
+    """An uploaded image as the file carries it: its bytes in base64; None for none."""
+    if not field_file:
+        return None
+    with field_file.storage.open(field_file.name) as stored:
+        content = stored.read()
+    return {
+        "name": field_file.name.rsplit("/", 1)[-1],
+        "base64": base64.b64encode(content).decode("ascii"),
+    }

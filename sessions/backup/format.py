@@ -3,7 +3,10 @@
 The file holds the event, its sessions with their timed slots (and who leads
 them and who is on stage, and the staff-only run-of-show notes) and roles, and
 the people who appear in them with their affiliations and organisations
-(parents included). Participants' requests are personal data and stay out.
+(parents included), the event's identity (colour, logo, header image, organisers
+and partners) and people's photos: each image as its stored bytes in base64,
+checked on import as an upload is (common/images.py) and its sizes made again.
+Participants' requests are personal data and stay out.
 
 Rows are named by natural keys, never by primary keys, so a file can be loaded
 into another site: an event by its slug, a session by its slug within the
@@ -43,15 +46,16 @@ from django.core.exceptions import ImproperlyConfigured
 
 from speakers.models import Affiliation, Organisation, Speaker
 
-from ..models import AgendaSlot, Session, SessionRole
+from ..models import AgendaSlot, EventPartner, Session, SessionRole
 
 FORMAT = "eventsite-event"
 # Version 2 added a person's post-nominals and the chair and host roles; version 3
-# a session's venue address and position. An older file reads as it is (its people
-# have no post-nominals, its venues no address); a site that reads only older
-# versions refuses a newer file by its version, before any row.
-VERSION = 3
-READS_VERSIONS = (1, 2, 3)
+# a session's venue address and position; version 4 the event's identity, its
+# organisers and partners, and people's photos. An older file reads as it is (its
+# people have no post-nominals, its venues no address, its event no logo); a site
+# that reads only older versions refuses a newer file by its version, before any row.
+VERSION = 4
+READS_VERSIONS = (1, 2, 3, 4)
 
 # How a row is named when another row points at it.
 NATURAL_KEYS = {Organisation: "name", Speaker: "slug"}
@@ -59,6 +63,7 @@ NATURAL_KEYS = {Organisation: "name", Speaker: "slug"}
 # The foreign key that nesting in the file implies, per model.
 NESTED_UNDER = {
     Session: "event",
+    EventPartner: "event",
     AgendaSlot: "session",
     SessionRole: "session",
     Affiliation: "speaker",
@@ -76,6 +81,8 @@ def file_fields(model):
         and not getattr(f, "auto_now", False)
         and not getattr(f, "auto_now_add", False)
         and f.name != NESTED_UNDER.get(model)
+        # An image's sizes: made again from the image on import.
+        and not f.name.endswith("_variants")
     ]
 
 

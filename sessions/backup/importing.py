@@ -1,5 +1,6 @@
 """Writing an imported backup, all or nothing, inside one transaction."""
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -11,10 +12,10 @@ from common.caching import bump_content_version
 from common.formatting import span
 from speakers.models import Affiliation, Organisation, Speaker
 
-from ..models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole
+from ..models import RUNNING_ORDER, AgendaSlot, Event, EventPartner, Session, SessionRole
 from .format import file_fields
 from .permissions import import_missing
-from .reading import parse
+from .reading import ImageContent, parse
 
 # How many of each kind of row, in this order, with these actions.
 _SUMMARY_MODELS = (Event, Session, AgendaSlot, SessionRole, Speaker, Affiliation, Organisation)
@@ -185,6 +186,8 @@ class _Writer:
         changed = []
         by_attname = {f.attname: f for f in obj._meta.concrete_fields}
         for name, value in (self.resolved(row) | overrides).items():
+            if _same_image(getattr(obj, name), value):
+                continue
             if getattr(obj, name) != value:
                 f = by_attname[name]
                 if not created:
@@ -255,6 +258,7 @@ def _write(event_row, sessions, speakers, organisations, *, publish):
         _write_affiliations(writer, speaker, row.children["affiliations"])
     writer.begin(f"Event “{event_row.values.get('title')}” ({event_row.key})", section=0)
     event = writer.upsert(event_row, {"slug": event_row.key})
+    _write_partners(writer, event, event_row.children["partners"])
     kept = list(event.sessions.exclude(slug__in=[row.key for row in sessions]))
     for session in kept:
         writer.record(session, "kept (not in the file)")
@@ -263,6 +267,32 @@ def _write(event_row, sessions, speakers, organisations, *, publish):
         _write_session(writer, event, row, publish=publish)
     groups = sorted((g for g in writer.groups if g.changes), key=lambda g: g.section)
     return ImportResult(event=event, counts=writer.counts, groups=groups)
+
+
+def _write_partners(writer, event, rows):
+    """The event's organisers and partners become the file's, found by role and name;
+    those the file does not name are removed."""
+    kept = []
+    for row in rows:
+        lookup = {"role": row.values["role"], "name": row.values["name"]}
+        kept.append(writer.upsert(row, lookup, event=event).pk)
+    gone = list(event.partners.exclude(pk__in=kept))
+    for partner in gone:
+        writer.record(partner, "removed")
+        partner.delete()
+    if gone:
+        writer.count(EventPartner, "removed", len(gone))
+
+
+def _same_image(current, value):
+    """An image from the file that the row already has, byte for byte."""
+    if not isinstance(value, ImageContent) or not current:
+        return False
+    try:
+        with current.storage.open(current.name) as stored:
+            return hashlib.sha256(stored.read()).hexdigest() == value.sha256
+    except OSError:
+        return False
 
 
 def _write_affiliations(writer, speaker, rows):

@@ -10,10 +10,19 @@ from dataclasses import dataclass
 
 from speakers.models import Affiliation, Organisation, Speaker
 
-from ..models import AgendaSlot, Event, Session, SessionRole
+from ..models import AgendaSlot, Event, EventPartner, Session, SessionRole
 
 # Every kind of row in the file (format.py).
-FILE_MODELS = (Event, Session, AgendaSlot, SessionRole, Speaker, Affiliation, Organisation)
+FILE_MODELS = (
+    Event,
+    EventPartner,
+    Session,
+    AgendaSlot,
+    SessionRole,
+    Speaker,
+    Affiliation,
+    Organisation,
+)
 
 # The slots' cues, technical notes and who is responsible, and the session's
 # online meeting link: what staff see on the run-of-show and the public never does.
@@ -23,7 +32,7 @@ RUN_OF_SHOW = "agenda.view_runofshow"
 IMPORT_ADDS_AND_CHANGES = FILE_MODELS
 # ...and these are removed when the file no longer has them (importing.py).
 # Events, sessions, people and organisations are never deleted by an import.
-IMPORT_DELETES = (AgendaSlot, SessionRole, Affiliation)
+IMPORT_DELETES = (AgendaSlot, SessionRole, Affiliation, EventPartner)
 
 
 @dataclass(frozen=True)

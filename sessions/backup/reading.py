@@ -1,15 +1,20 @@
 """Reading a backup file: every value checked and converted before anything is written."""
 
+import base64
+import binascii
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 
+from common import images
 from speakers.models import Affiliation, Organisation, Speaker
 
-from ..models import AgendaSlot, Event, Session, SessionRole
+from ..models import AgendaSlot, Event, EventPartner, Session, SessionRole
 from .format import FORMAT, NATURAL_KEYS, READS_VERSIONS, TOP_LEVEL_KEYS, file_fields
 
 
@@ -43,9 +48,12 @@ class _Row:
         return self.values.get(_NATURAL_KEY_NAMES.get(self.model))
 
 
+# Lists a file of an older version does not have.
+_SINCE_VERSION_4 = {"partners"}
 # The natural key of each kind of row that has one, within its enclosing row.
 _NATURAL_KEY_NAMES = {Event: "slug", Session: "slug", **NATURAL_KEYS}
 _NESTED = {
+    Event: {"partners": EventPartner},
     Session: {"slots": AgendaSlot, "roles": SessionRole},
     Speaker: {"affiliations": Affiliation},
 }
@@ -166,6 +174,9 @@ def _read_row(model, raw, path, errors):
         else:
             row.values[f.name] = value
     for name, child_model in nested.items():
+        if name in _SINCE_VERSION_4 and name not in raw:
+            row.children[name] = []  # a file written before the list existed
+            continue
         row.children[name] = [
             _read_row(child_model, item, sub, errors)
             for sub, item in _read_list(raw, name, errors, path)
@@ -175,6 +186,8 @@ def _read_row(model, raw, path, errors):
 
 def _value(f, value):
     """The Python value of a field from its JSON value; ValueError saying what is wrong."""
+    if isinstance(f, models.FileField):
+        return _image(value)
     if value is None:
         if f.null:
             return None
@@ -268,3 +281,31 @@ def _parents_first(rows, errors):
     for name in by_name:
         visit(name)
     return ordered
+
+
+class ImageContent(ContentFile):
+    """An image from the file, checked as an upload is; `sha256` tells it from the
+    image a row already has, so an unchanged image is not stored again."""
+
+    def __init__(self, content, name):
+        super().__init__(content, name=name)
+        self.sha256 = hashlib.sha256(content).hexdigest()
+
+
+def _image(value):
+    if value is None:
+        return ""
+    if not isinstance(value, dict) or not isinstance(value.get("base64"), str):
+        raise ValueError(f"{_shown(value)} is not an image: an object with its base64")
+    name = value.get("name")
+    if not isinstance(name, str) or "." not in name:
+        name = "image.bin"
+    try:
+        content = base64.b64decode(value["base64"], validate=True)
+    except binascii.Error:
+        raise ValueError("the image's base64 is damaged") from None
+    try:
+        images.check_bytes(content)
+    except ValidationError as error:
+        raise ValueError(" ".join(error.messages)) from None
+    return ImageContent(content, name=name.rsplit("/", 1)[-1])

@@ -14,7 +14,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from common import formatting, richtext
+from common import formatting, pictures, richtext
 
 from ..core.role import ROLE_WORDS
 from ..live import report
@@ -171,17 +171,38 @@ def _people_links(written, people, mid_sentence):
 
 
 @register.simple_tag
-def person_with_affiliations(person):
+def person_with_affiliations(person, photo=False):
     """A person's linked full name and affiliations: "Jane Doe, Director, UNODC;
-    Professor, University of X"."""
+    Professor, University of X"; with `photo`, after their photo (or initials)."""
     affiliations = "; ".join(affiliation(item) for item in person.listed_affiliations)
-    return format_html(
+    text = format_html(
         '<a href="{}">{}</a>{}{}',
         person.get_absolute_url(),
         str(person),
         ", " if affiliations else "",
         affiliations,
     )
+    if not photo:
+        return text
+    return format_html('{}<span class="person-text">{}</span>', pictures.portrait(person), text)
+
+
+@register.simple_tag
+def portrait(person, size=48, lazy=True):
+    """A person's photo at `size` CSS pixels, or their initials (common/pictures.py)."""
+    return pictures.portrait(person, size, lazy)
+
+
+@register.simple_tag
+def logo(variants, height, alt="", lazy=True):
+    """An uploaded logo at `height` CSS pixels."""
+    return pictures.fixed(variants, height=height, alt=alt, lazy=lazy, css_class="logo")
+
+
+@register.simple_tag
+def banner(variants, alt=""):
+    """The event's header image, as wide as the page."""
+    return pictures.fluid(variants, alt=alt, css_class="event-banner-image")
 
 
 @register.simple_tag

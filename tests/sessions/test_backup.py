@@ -145,12 +145,19 @@ def test_round_trip_loses_nothing(rich_event):
 def test_export_has_a_header_natural_keys_and_staff_fields(rich_event):
     exported = event_export(event=rich_event)
 
-    assert (exported["format"], exported["version"]) == ("eventsite-event", 3)
+    assert (exported["format"], exported["version"]) == ("eventsite-event", 4)
     assert exported["event"] == {
         "title": "Civil society and cybercrime",
         "slug": "cybercrime",
         "description": "**Series**",
         "organiser": "",
+        "tagline": "",
+        "colour": "",
+        "logo": None,
+        "logo_alt": "",
+        "header_image": None,
+        "header_image_alt": "",
+        "partners": [],
     }
     welcome = exported["sessions"][0]["slots"][1]
     assert welcome["start"] == "11:30:00"
@@ -367,7 +374,7 @@ def error_messages(data):
     ("change", "message"),
     [
         (lambda d: d.update(format="other"), "format: 'other' is not an event backup"),
-        (lambda d: d.update(version=4), "version: 4 is not a version this site reads"),
+        (lambda d: d.update(version=5), "version: 5 is not a version this site reads"),
         (lambda d: d.pop("event"), "event: missing, or not an object"),
         (lambda d: d.pop("speakers"), "speakers: missing"),
         (lambda d: d.update(extra=1), "'extra': unknown key"),
@@ -614,6 +621,7 @@ def staff_with(*codenames):
     for codename in codenames:
         app_label, name = codename.split(".")
         user.user_permissions.add(
+    "agenda.view_eventpartner",
             Permission.objects.get(content_type__app_label=app_label, codename=name)
         )
     return user
