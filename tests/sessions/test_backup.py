@@ -621,7 +621,6 @@ def staff_with(*codenames):
     for codename in codenames:
         app_label, name = codename.split(".")
         user.user_permissions.add(
-    "agenda.view_eventpartner",
             Permission.objects.get(content_type__app_label=app_label, codename=name)
         )
     return user
@@ -629,6 +628,7 @@ def staff_with(*codenames):
 
 EVERY_VIEW = [
     "agenda.view_event",
+    "agenda.view_eventpartner",
     "agenda.view_session",
     "agenda.view_agendaslot",
     "agenda.view_sessionrole",
