@@ -46,12 +46,7 @@ def event_export(*, event) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "event": _row(event)
-        | {
-            "partners": [
-                _row(partner) for partner in event.partners.order_by("role", "order", "pk")
-            ]
-        },
+        "event": _row(event) | {"partners": [_row(partner) for partner in partners]},
         "sessions": [
             _row(session)
             | {
