@@ -8,7 +8,7 @@ between the ends of a span, no spaces around it.
 
 import functools
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 SPAN_DASH = "–"  # en dash, as typographers write a range
 
@@ -25,6 +25,21 @@ def span(start: time | None, end: time | None, *, unknown: str = "") -> str:
     if start is None:
         return unknown
     return clock(start) if end is None else f"{clock(start)}{SPAN_DASH}{clock(end)}"
+
+
+def date_range(first: date | None, last: date | None) -> str:
+    """One day, or the first and last with what they share said once, joined by an
+    en dash: "29 March 2026", "29 to 31 March 2026" (with the dash); "" with no date."""
+    if first is None:
+        return ""
+    last = last or first
+    if first == last:
+        return f"{first.day} {first:%B %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%B %Y}"
+    if first.year == last.year:
+        return f"{first.day} {first:%B} – {last.day} {last:%B %Y}"
+    return f"{first.day} {first:%B %Y} – {last.day} {last:%B %Y}"
 
 
 def duration(delta: timedelta | None) -> str:

@@ -89,7 +89,9 @@ def _loading(lazy):
 def portrait(person, size=48, lazy=True):
     """A person's photo at `size` CSS pixels, or their initials in a neutral circle.
     Decorative (alt=""): the name is written beside it."""
-    picture = fixed(person.photo_variants, width=size, lazy=lazy, css_class="portrait")
+    picture = fixed(
+        person.photo_variants, width=size, lazy=lazy, css_class=f"portrait portrait-{size}"
+    )
     if picture:
         return picture
     return format_html(

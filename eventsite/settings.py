@@ -12,7 +12,7 @@ import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from common.media_storage import media_origin, media_storage
+from eventsite.media_storage import media_origin, media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "data"
@@ -235,7 +235,7 @@ STATICFILES_DIRS = [
     ("bootstrap", xstatic_bootstrap.BASE_DIR),
 ]
 STATIC_ROOT = env.path("STATIC_ROOT", default=DATA_DIR / "static")
-# Uploaded logos, header images and photos (common/media_storage.py): a local
+# Uploaded logos, header images and photos (eventsite/media_storage.py): a local
 # folder by default, S3-compatible object storage when MEDIA_STORAGE_URL is set
 # (several app servers share it). The site serves a local folder itself
 # (SERVE_MEDIA, on by default); in production a proxy serves MEDIA_ROOT at /media/

@@ -6,11 +6,13 @@ without (its URLs are left out when it is not installed).
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from sessions.urls import site_urlpatterns
+from common.media_files import serve_media
+from sessions.urls import last_urlpatterns, site_urlpatterns
 
 admin.site.site_header = "Event microsite: organisers"
 admin.site.site_title = "Event microsite admin"
@@ -37,3 +39,9 @@ if apps.is_installed("participants"):
     from participants.urls import site_urlpatterns as participants_site_urlpatterns
 
     urlpatterns += [path("", include("participants.urls")), *participants_site_urlpatterns]
+
+if settings.SERVE_MEDIA:
+    # Uploaded logos and photos from the local folder (common/media_files.py).
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", serve_media, name="media")]
+
+urlpatterns += last_urlpatterns

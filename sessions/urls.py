@@ -23,7 +23,7 @@ from .exports.atom import EventChangesFeed
 from .exports.conditional import conditional, event_fingerprint
 from .live import status as live_status
 from .live import views as live_views
-from .public import views
+from .public import identity, views
 from .public.renames import follows_renames
 from .public.sitemaps import SITEMAPS
 from .runofshow import views as runofshow_views
@@ -41,6 +41,12 @@ urlpatterns = [
         "events/<slug:event>/<slug:session>/",
         public_page(follows_renames(views.SessionView.as_view())),
         name="session",
+    ),
+    # The event's colours (public/identity.py): no slug has a dot, so no session matches.
+    path(
+        "events/<slug:event>/style.<slug:digest>.css",
+        identity.event_stylesheet,
+        name="event_style",
     ),
 ]
 
@@ -135,4 +141,15 @@ site_urlpatterns = [
     path("speakers/<slug:slug>/", public_page(views.SpeakerView.as_view()), name="speaker"),
     path("robots.txt", public_page(views.robots_txt), name="robots_txt"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+]
+
+# A person seen from an event: their page in the event's look. After every other
+# URL of the site (eventsite/urls.py puts it last), so a session's own pages
+# ("events/<event>/<session>/request/") win over a person of the same slug.
+last_urlpatterns = [
+    path(
+        "events/<slug:event>/people/<slug:slug>/",
+        public_page(views.EventPersonView.as_view()),
+        name="event_person",
+    ),
 ]

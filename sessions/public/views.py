@@ -1,7 +1,7 @@
 """The public pages: home, event, session and speaker, and robots.txt."""
 
 import functools
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 from django.db import models
 from django.http import Http404, HttpResponse
@@ -10,17 +10,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from common.formatting import date_range
 from common.prepared import PreparedQuery
 from common.richtext import summary
 from common.site_url import absolute_url
-from speakers.models import Speaker
+from speakers.models import Speaker, SpeakerQuerySet
 
 from ..core.agenda import build_agenda, session_queryset
 from ..core.change import AgendaChange, group_changes
 from ..core.session import may_preview
 from ..live.expected import expected_times
 from ..live.marks import marks_from_text, standing_marks_text
-from ..models import Event, Session
+from ..models import Event, EventPartner, Session
 from . import extensions, seo
 from .calendar_links import calendar_links
 
@@ -43,13 +44,18 @@ class HomeView(ListView):
 
 
 class EventView(DetailView):
+    """The event's landing page: what, when and where, who organises it, the sessions
+    by day, the people, the calendar, the latest changes."""
+
     template_name = "agenda/event.html"
     context_object_name = "event"
+    LATEST_CHANGES = 5
 
     def get_object(self, queryset=None):
         sessions = Session.objects.visible_to(self.request.user)
         event = (
             Event.objects.with_sessions(sessions)
+            .prefetch_related("partners")
             .fetch_mode(RAISE)
             .filter(slug=self.kwargs["event"])
             .first()
@@ -60,14 +66,58 @@ class EventView(DetailView):
 
     def get_context_data(self, **kwargs):
         event = self.object
+        sessions = event.listed_sessions
         calendar_url = event_calendar_url(event)
+        dates = sorted(session.date for session in sessions if session.date)
         return super().get_context_data(
             calendar_url=calendar_url,
             webcal_url=webcal(calendar_url),
             canonical_url=absolute_url(event.get_absolute_url()),
             description=summary(event.description) or event.title,
+            dates=date_range(dates[0], dates[-1]) if dates else "",
+            dates_to_be_confirmed=any(session.date is None for session in sessions),
+            places=list(dict.fromkeys(s.place_name for s in sessions if s.place_name)),
+            days=_by_day(sessions),
+            organisers=[p for p in event.partners.all() if p.role == EventPartner.ORGANISER],
+            partners=[p for p in event.partners.all() if p.role == EventPartner.PARTNER],
+            people=_people_of(sessions),
+            change_groups=_latest_changes(sessions, self.LATEST_CHANGES),
             **kwargs,
         )
+
+
+def _by_day(sessions):
+    """[(date or None, [session, ...])]: by date and start, the undated ones last."""
+    days = {}
+    ordered = sorted(
+        sessions,
+        key=lambda s: (s.date is None, s.date or date.min, s.start_time or time.min, s.order),
+    )
+    for session in ordered:
+        days.setdefault(session.date, []).append(session)
+    return list(days.items())
+
+
+def _people_of(sessions):
+    """Everyone who appears in the listed sessions, by name, with their affiliations."""
+    if not sessions:
+        return []
+    appearing = Session.objects.filter(pk__in=[s.pk for s in sessions]).people().values("pk")
+    rows = SpeakerQuerySet.joined_to_affiliations().filter(pk__in=appearing)
+    return list(Speaker.objects.fetch_mode(RAISE).from_joined_rows(rows).values())
+
+
+def _latest_changes(sessions, count):
+    """The latest `count` changes (one per save and session) to the listed sessions."""
+    if not sessions:
+        return []
+    by_pk = {session.pk: session for session in sessions}
+    changes = list(
+        AgendaChange.objects.filter(session__in=list(by_pk)).fetch_mode(RAISE)[: count * 10]
+    )
+    for change in changes:
+        change.session = by_pk[change.session_id]
+    return group_changes(changes)[:count]
 
 
 def event_calendar_url(event):
@@ -213,6 +263,33 @@ class SpeakerView(DetailView):
         if context["noindex"]:
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+class EventPersonView(SpeakerView):
+    """A person's page seen from an event they appear in: in the event's look, with
+    the search engines' copy (canonical) at their own address."""
+
+    def get(self, request, *args, **kwargs):
+        self.event = (
+            Event.objects.filter(
+                slug=kwargs["event"],
+                pk__in=Session.objects.visible_to(request.user)
+                .filter(
+                    models.Q(roles__speaker__slug=kwargs["slug"])
+                    | models.Q(slots__speakers__slug=kwargs["slug"])
+                    | models.Q(slots__moderators__slug=kwargs["slug"])
+                )
+                .values("event"),
+            )
+            .fetch_mode(RAISE)
+            .first()
+        )
+        if self.event is None:
+            raise Http404("No such person in this event.")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event=self.event, **kwargs)
 
 
 @require_GET

@@ -15,9 +15,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from common import formatting, pictures, richtext
+from common.reversing import reverse_remembered
 
 from ..core.role import ROLE_WORDS
 from ..live import report
+from ..public import identity
 
 register = template.Library()
 
@@ -144,8 +146,19 @@ def _written(context):
     A long agenda names the same people in slot after slot: each list of linked
     names is written once per page render (the people are the page's own objects,
     the same in every slot). Nothing outlives the render, so nothing can go stale.
+    It also holds the page's event, whose people pages the names link to.
     """
-    return context.render_context.setdefault("people_links", {})
+    written = context.render_context.get("people_links")
+    if written is None:
+        written = context.render_context["people_links"] = {"event": context.get("event")}
+    return written
+
+
+def person_url(person, event=None):
+    """A person's page; seen from an event (in its look) when a page of it links there."""
+    if event is None:
+        return person.get_absolute_url()
+    return reverse_remembered("event_person", event=event.slug, slug=person.slug)
 
 
 def _people_links(written, people, mid_sentence):
@@ -154,7 +167,7 @@ def _people_links(written, people, mid_sentence):
         links = [
             format_html(
                 '<a href="{}">{}</a>',
-                p.get_absolute_url(),
+                person_url(p, written["event"]),
                 formatting.full_name(p, mid_sentence=mid_sentence),
             )
             for p in people
@@ -170,14 +183,14 @@ def _people_links(written, people, mid_sentence):
     return written[key]
 
 
-@register.simple_tag
-def person_with_affiliations(person, photo=False):
+@register.simple_tag(takes_context=True)
+def person_with_affiliations(context, person, photo=False):
     """A person's linked full name and affiliations: "Jane Doe, Director, UNODC;
     Professor, University of X"; with `photo`, after their photo (or initials)."""
     affiliations = "; ".join(affiliation(item) for item in person.listed_affiliations)
     text = format_html(
         '<a href="{}">{}</a>{}{}',
-        person.get_absolute_url(),
+        person_url(person, context.get("event")),
         str(person),
         ", " if affiliations else "",
         affiliations,
@@ -200,18 +213,28 @@ def logo(variants, height, alt="", lazy=True):
 
 
 @register.simple_tag
+def event_stylesheet(event):
+    """The address of the event's colours (public/identity.py); "" for the site's look."""
+    return identity.stylesheet_url(event)
+
+
+@register.simple_tag
 def banner(variants, alt=""):
     """The event's header image, as wide as the page."""
     return pictures.fluid(variants, alt=alt, css_class="event-banner-image")
 
 
-@register.simple_tag
-def contribution(role):
+@register.simple_tag(takes_context=True)
+def contribution(context, role):
     """What a person will say, as announced: "Jane Doe (UNODC) on the treaty's first year"."""
+    return _contribution(role, context.get("event"))
+
+
+def _contribution(role, event):
     shown_as = f" ({role.shown_as.label})" if role.shown_as else ""
     return format_html(
         '<a href="{}">{}</a>{} {}',
-        role.speaker.get_absolute_url(),
+        person_url(role.speaker, event),
         role.speaker.name,
         shown_as,
         role.contribution,
@@ -256,7 +279,9 @@ def _agenda_item(item, written, expected=None):
     if slot.description:
         row += f'<div class="prose">{richtext.to_html(slot.description)}</div>\n'
     if item.contributions:
-        listed = "".join(f"<li>{contribution(role)}</li>\n" for role in item.contributions)
+        listed = "".join(
+            f"<li>{_contribution(role, written['event'])}</li>\n" for role in item.contributions
+        )
         row += f'<ul class="contributions">\n{listed}</ul>\n'
     return row + "</div>\n</li>\n"
 

@@ -131,7 +131,7 @@ def test_the_backup_keeps_post_nominals_and_the_new_roles(minister):
 
     event_import(data=json.loads(json.dumps(exported)), publish=True)
 
-    assert exported["version"] == VERSION == 3
+    assert exported["version"] == VERSION == 4
     assert event_export(event=Event.objects.get()) == exported
     assert Speaker.objects.get(slug="jane-doe").post_nominals == "MP"
     assert set(SessionRole.objects.values_list("speaker__slug", "role")) == {

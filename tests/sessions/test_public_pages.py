@@ -475,12 +475,16 @@ def test_event_home_and_speaker_pages_query_counts_are_fixed(
     session, speaker = build_session(slot_count)
     SessionFactory.create_batch(3, event=session.event, published=True)
 
-    with django_assert_num_queries(2):  # the event, its sessions
+    # the event, its sessions, its organisers and partners, its people with their
+    # affiliations (one joined query), its latest changes
+    with django_assert_num_queries(5):
         client.get(session.event.get_absolute_url())
     with django_assert_num_queries(2):  # events, their sessions
         client.get("/")
     with django_assert_num_queries(3):  # the person, affiliations, sessions
         client.get(speaker.get_absolute_url())
+    with django_assert_num_queries(4):  # the event they appear in, then as above
+        client.get(f"{session.event.get_absolute_url()}people/{speaker.slug}/")
 
 
 # Queries of each public page with the demo loaded, taking requests for a place,
@@ -491,9 +495,12 @@ PUBLIC_PAGE_QUERIES = {
     # ids; roles; people with affiliations; changes
     DEMO_URL: 5,
     "/events/engaging-civil-society-cybercrime/long-agenda/": 5,
-    "/events/engaging-civil-society-cybercrime/": 2,  # the event, its sessions
+    # the event, its sessions, organisers and partners, people, latest changes
+    "/events/engaging-civil-society-cybercrime/": 5,
     "/": 2,  # events, their sessions
     "/speakers/nnenna-ifeanyi-ajufo/": 3,  # the person, affiliations, sessions
+    # the event the person appears in, then as above
+    "/events/engaging-civil-society-cybercrime/people/nnenna-ifeanyi-ajufo/": 4,
 }
 
 

@@ -1,6 +1,7 @@
 """Where uploaded logos and photos are kept: the `default` storage and MEDIA_URL.
 
-Read by the settings, so it imports nothing of Django's models or our apps.
+Configuration, read by the settings: it imports none of our apps (the settings
+must load wherever the process starts, even beside a folder named like one).
 
 A local folder by default (MEDIA_ROOT, served at /media/). With MEDIA_STORAGE_URL
 set, S3-compatible object storage through django-storages, so that several app
@@ -25,8 +26,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-YEAR = 365 * 24 * 3600
-IMMUTABLE = f"public, max-age={YEAR}, immutable"
+# As common/media_files.py serves a local folder's files.
+IMMUTABLE = "public, max-age=31536000, immutable"
 LOCAL = "django.core.files.storage.FileSystemStorage"
 S3 = "storages.backends.s3.S3Storage"
 _QUERY_OPTIONS = {"endpoint_url", "region_name", "public_url", "addressing_style"}
