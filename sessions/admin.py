@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from common import admin_images
 from common.admin_guards import AdminGuardsMixin
 
 from .admin_forms import SessionAdminForm
@@ -22,8 +23,20 @@ from .admin_slots import (
     SlotEditorFormSet,
 )
 from .backup.admin import EventBackupMixin
-from .models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole
+from .models import RUNNING_ORDER, AgendaSlot, Event, EventPartner, Session, SessionRole
 from .tools.admin import OrganiserToolsMixin
+
+
+class EventPartnerInline(AdminGuardsMixin, admin.TabularInline):
+    model = EventPartner
+    fields = ["role", "order", "name", "link", "logo", "logo_preview"]
+    readonly_fields = ["logo_preview"]
+    formfield_overrides = admin_images.IMAGE_FIELDS
+    extra = 1
+
+    @admin.display(description="As shown")
+    def logo_preview(self, obj):
+        return admin_images.preview(obj.logo_variants, height=40, alt=obj.name)
 
 
 @admin.register(Event)
@@ -35,6 +48,43 @@ class EventAdmin(EventBackupMixin, AdminGuardsMixin, SimpleHistoryAdmin):
     ordering = ["title", "pk"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["download_backup"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "organiser"]}),
+        (
+            "The event's look",
+            {
+                "description": "Worn by every page of the event: its page, its sessions, "
+                "the people seen from it, the request form, the run-of-show (on screen; "
+                "printouts stay black on white).",
+                "fields": [
+                    "tagline",
+                    "colour",
+                    "colour_summary",
+                    "logo",
+                    "logo_alt",
+                    "logo_preview",
+                    "header_image",
+                    "header_image_alt",
+                    "header_image_preview",
+                ],
+            },
+        ),
+    ]
+    readonly_fields = ["colour_summary", "logo_preview", "header_image_preview"]
+    formfield_overrides = admin_images.IMAGE_FIELDS
+    inlines = [EventPartnerInline]
+
+    @admin.display(description="On the pages")
+    def colour_summary(self, obj):
+        return admin_images.colour_summary(obj.colour)
+
+    @admin.display(description="Logo as shown")
+    def logo_preview(self, obj):
+        return admin_images.preview(obj.logo_variants, height=56, alt=obj.logo_alt)
+
+    @admin.display(description="Header image as shown")
+    def header_image_preview(self, obj):
+        return admin_images.preview(obj.header_image_variants, width=320, alt=obj.header_image_alt)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_count=Count("sessions"))

@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from simple_history.admin import SimpleHistoryAdmin
 
+from common import admin_images, pictures
 from common.admin_guards import AdminGuardsMixin
 
 from .models import Affiliation, Organisation, Speaker
@@ -51,8 +52,14 @@ class SpeakerAdmin(AdminGuardsMixin, SimpleHistoryAdmin):
     # that, and the autocomplete boxes that use this admin would page unordered.
     ordering = [Lower("name"), "pk"]
     # The slug follows the name alone: honorific and post-nominals stay out of the URL.
-    fields = ["honorific", "name", "post_nominals", "slug", "bio"]
+    fields = ["honorific", "name", "post_nominals", "slug", "bio", "photo", "photo_preview"]
+    readonly_fields = ["photo_preview"]
+    formfield_overrides = admin_images.IMAGE_FIELDS
     inlines = [AffiliationInline]
+
+    @admin.display(description="Photo as shown")
+    def photo_preview(self, obj):
+        return pictures.portrait(obj, 96, lazy=False) if obj.pk else "–"
 
     def get_queryset(self, request):
         return (

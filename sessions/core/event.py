@@ -1,6 +1,7 @@
 """The event: a series of meetings, public once one of its sessions is published."""
 
 import contextlib
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -128,3 +129,17 @@ class Event(models.Model):
     def palette(self):
         """The shades its pages wear (common/colours.py), or None: the site's own look."""
         return colours.palette(self.colour) if self.colour else None
+
+    @property
+    def stylesheet_url(self):
+        """The address of its colours' stylesheet (public/identity.py), named by a hash
+        of its content; "" for an event in the site's own look."""
+        if not self.colour:
+            return ""
+        return reverse_remembered(
+            "agenda:event_style", event=self.slug, digest=self.stylesheet_digest
+        )
+
+    @property
+    def stylesheet_digest(self):
+        return hashlib.sha256(self.palette.css().encode()).hexdigest()[:12]

@@ -8,29 +8,12 @@ a year; a new colour is a new address. An address with a hash that is no longer
 the event's redirects to the current one, uncached (a page kept from before).
 """
 
-import hashlib
-
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from common.media_files import IMMUTABLE
 
 from ..models import Event
-
-
-def stylesheet_hash(palette):
-    return hashlib.sha256(palette.css().encode()).hexdigest()[:12]
-
-
-def stylesheet_url(event):
-    """The address of the event's colours, or "" for an event in the site's own look."""
-    palette = event.palette
-    if palette is None:
-        return ""
-    return reverse(
-        "agenda:event_style", kwargs={"event": event.slug, "digest": stylesheet_hash(palette)}
-    )
 
 
 @require_GET
@@ -39,8 +22,8 @@ def event_stylesheet(request, event, digest):
     if found is None or found.palette is None:
         raise Http404("No such event, or it has no colour.")
     palette = found.palette
-    if digest != stylesheet_hash(palette):
-        response = HttpResponseRedirect(stylesheet_url(found))
+    if digest != found.stylesheet_digest:
+        response = HttpResponseRedirect(found.stylesheet_url)
         response["Cache-Control"] = "no-cache"
         return response
     response = HttpResponse(palette.css(), content_type="text/css; charset=utf-8")

@@ -19,7 +19,6 @@ from common.reversing import reverse_remembered
 
 from ..core.role import ROLE_WORDS
 from ..live import report
-from ..public import identity
 
 register = template.Library()
 
@@ -210,12 +209,6 @@ def portrait(person, size=48, lazy=True):
 def logo(variants, height, alt="", lazy=True):
     """An uploaded logo at `height` CSS pixels."""
     return pictures.fixed(variants, height=height, alt=alt, lazy=lazy, css_class="logo")
-
-
-@register.simple_tag
-def event_stylesheet(event):
-    """The address of the event's colours (public/identity.py); "" for the site's look."""
-    return identity.stylesheet_url(event)
 
 
 @register.simple_tag
