@@ -2,6 +2,7 @@
 shows the variant the pages use, once the image is saved."""
 
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from . import colours, pictures
@@ -30,6 +31,10 @@ def colour_summary(colour):
     """What the pages make of an accepted colour, with the contrast each shade keeps."""
     if not colour:
         return "The site's own look."
+    try:
+        colours.check_colour(colour)
+    except ValidationError:
+        return "–"  # the field says what is wrong
     palette = colours.palette(colour)
     text = "white" if palette.on_brand == colours.WHITE else "dark"
     return (

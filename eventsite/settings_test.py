@@ -14,6 +14,8 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads go to a folder of this run's own (tests/conftest.py removes it at the end).
+MEDIA_ROOT = tempfile.mkdtemp(prefix="eventsite-test-media-")
 # Fast hashing; the strength of the hash is not under test.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,7 +1,9 @@
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.management import call_command
@@ -23,6 +25,13 @@ def pytest_collection_modifyitems(items):
     """
     browser_dir = Path(__file__).parent / "browser"
     items.sort(key=lambda item: item.path.is_relative_to(browser_dir))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_folder():
+    """The uploads of this run (settings_test.MEDIA_ROOT), removed when it ends."""
+    yield Path(settings.MEDIA_ROOT)
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture

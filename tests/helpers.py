@@ -5,8 +5,11 @@ here and never from one another. Fixtures live in the conftest.py files.
 """
 
 import html
+import io
 import json
 import re
+import struct
+import zlib
 from datetime import date, time
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
 from django.utils.html import strip_tags
 from icalendar import Calendar
+from PIL import Image
 
 from sessions.models import Session
 from tests.factories import AgendaSlotFactory, SessionFactory
@@ -280,3 +284,47 @@ def past_meeting():
         ]
     }
     return session, slots
+
+
+def image_bytes(width=400, height=300, kind="PNG", colour=(31, 78, 121), alpha=None, exif=None):
+    """An image file's bytes: a plain colour, or with `alpha` a transparent corner;
+    `exif` (a PIL.Image.Exif) written into it, as cameras and phones do."""
+    mode = "RGBA" if alpha is not None else "RGB"
+    image = Image.new(mode, (width, height), (*colour, 255) if alpha is not None else colour)
+    if alpha is not None:
+        image.paste((0, 0, 0, alpha), (0, 0, width // 4, height // 4))
+    out = io.BytesIO()
+    options = {"exif": exif} if exif is not None else {}
+    image.save(out, format=kind, **options)
+    return out.getvalue()
+
+
+def upload(content, name="photo.png", content_type="image/png"):
+    return SimpleUploadedFile(name, content, content_type)
+
+
+def exif_with_location():
+    """EXIF as a phone writes it: its make and model, and where the photo was taken."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Phone 15"  # Model
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}  # GPS
+    return exif
+
+
+def png_bomb(width=20_000, height=20_000):
+    """A real PNG of width x height black pixels (1 bit each) in about 50 KB: an image
+    bomb, whose pixels take gigabytes once decoded."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    compressor = zlib.compressobj(9)
+    row = b"\0" * (1 + (width + 7) // 8)
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
