@@ -10,6 +10,7 @@ set (nothing jumps as images arrive); images below the fold load lazily.
 
 from django.core.files.storage import default_storage
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 def _url(name):
@@ -83,7 +84,7 @@ def fluid(variants, *, alt="", lazy=False, css_class="", sizes="100vw"):
 
 
 def _loading(lazy):
-    return format_html(' loading="lazy" decoding="async"') if lazy else ""
+    return mark_safe(' loading="lazy" decoding="async"') if lazy else ""
 
 
 def portrait(person, size=48, lazy=True):

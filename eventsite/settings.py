@@ -244,6 +244,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=DATA_DIR / "media")
 _media_storage, MEDIA_URL = media_storage(env.str("MEDIA_STORAGE_URL", default=""))
 _local_media = "OPTIONS" not in _media_storage
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=_local_media)
+# sorl-thumbnail makes an image's sizes at upload (common/images.py), into the same
+# storage, under variants/; which sizes exist it records in the database.
+THUMBNAIL_PREFIX = "variants/"
 STORAGES = {
     "default": _media_storage,
     # Hashed, compressed (gzip and brotli) names, cached for a year by browsers.

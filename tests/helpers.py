@@ -328,3 +328,25 @@ def png_bomb(width=20_000, height=20_000):
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
+
+
+def brand(event, colour="#1f4e79", logo=True, header_image=False):
+    """The event in its own look: a colour, a logo (transparent PNG) and, if asked, a
+    header image; saved, with the images' sizes made."""
+    event.colour = colour
+    if logo:
+        event.logo = upload(image_bytes(360, 120, alpha=0), name="logo.png")
+        event.logo_alt = "Example Institute"
+    if header_image:
+        event.header_image = upload(image_bytes(2400, 800, kind="JPEG"), name="header.jpg")
+        event.header_image_alt = "The conference hall"
+    event.full_clean()
+    event.save()
+    return event
+
+
+def with_photo(person, width=400, height=400):
+    """The person with a photo (a JPEG), saved, with its sizes made."""
+    person.photo = upload(image_bytes(width, height, kind="JPEG", colour=(120, 90, 60)))
+    person.save()
+    return person
