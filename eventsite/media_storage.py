@@ -15,7 +15,9 @@ servers share the same files:
 - `endpoint_url`: the S3-compatible service (MinIO, Ceph, Garage, another
   cloud's); left out, Amazon S3 itself;
 - `public_url`: where readers fetch the files (a CDN or the bucket's public
-  address); left out, the endpoint's path-style address of the bucket.
+  address); left out, the endpoint's path-style address of the bucket;
+- `default_acl=public-read`: for a service that grants reading per object; where a
+  bucket policy (or the CDN) lets anyone read the bucket, leave it out.
 
 Files are public and their names never change (random for uploads, a hash of the
 source and size for variants), so URLs carry no signature and the objects a
@@ -30,7 +32,7 @@ from django.core.exceptions import ImproperlyConfigured
 IMMUTABLE = "public, max-age=31536000, immutable"
 LOCAL = "django.core.files.storage.FileSystemStorage"
 S3 = "storages.backends.s3.S3Storage"
-_QUERY_OPTIONS = {"endpoint_url", "region_name", "public_url", "addressing_style"}
+_QUERY_OPTIONS = {"endpoint_url", "region_name", "public_url", "addressing_style", "default_acl"}
 
 
 def media_storage(storage_url, media_url="/media/"):
@@ -60,7 +62,7 @@ def media_storage(storage_url, media_url="/media/"):
     if parts.username:
         options["access_key"] = unquote(parts.username)
         options["secret_key"] = unquote(parts.password or "")
-    for name in ("endpoint_url", "region_name", "addressing_style"):
+    for name in ("endpoint_url", "region_name", "addressing_style", "default_acl"):
         if query.get(name):
             options[name] = query[name]
     if endpoint := query.get("endpoint_url"):

@@ -4,6 +4,7 @@ import re
 from datetime import date, time
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 
 from participants.models import RequestSettings
@@ -142,7 +143,7 @@ def test_the_landing_page_says_what_when_where_who_and_what_changed(client, bran
     assert text.index("The panel") < text.index("Second meeting") < text.index("To be dated")
     assert "11:30–13:00" in text
     assert "Ada Lovelace" in text
-    assert 'href="/events/{}/people/ada/"'.format(event.slug) in text
+    assert f'href="/events/{event.slug}/people/ada/"' in text
     assert "webcal://" in text
     assert "Moved to 11:30." in text
 
@@ -187,9 +188,8 @@ def test_a_person_seen_from_an_event_they_are_not_in_is_not_found(client, brande
     assert client.get("/events/other/people/ada/").status_code == 404
     assert client.get(f"/events/{branded.event.slug}/people/nobody/").status_code == 404
     page = client.get(f"/events/{branded.event.slug}/people/ada/")
-    assert '<link rel="canonical" href="http://testserver/speakers/ada/">' in page.text or (
-        "/speakers/ada/" in page.text
-    )
+    # Search engines keep one copy of the person's page: their own address.
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/speakers/ada/">' in page.text
     assert other.slug not in page.text
 
 
