@@ -18,7 +18,16 @@ from .permissions import import_missing
 from .reading import ImageContent, parse
 
 # How many of each kind of row, in this order, with these actions.
-_SUMMARY_MODELS = (Event, Session, AgendaSlot, SessionRole, Speaker, Affiliation, Organisation)
+_SUMMARY_MODELS = (
+    Event,
+    EventPartner,
+    Session,
+    AgendaSlot,
+    SessionRole,
+    Speaker,
+    Affiliation,
+    Organisation,
+)
 _SUMMARY_ACTIONS = ("created", "updated", "unchanged", "removed", "kept (not in the file)")
 
 
