@@ -245,7 +245,7 @@ class DatabaseSwitch:
 
 def visible_text(response):
     """A page's body as a reader sees it: no tags, entities decoded, spaces collapsed."""
-    body = response.text.split("<body>", 1)[1]
+    body = re.split(r"<body[^>]*>", response.text, maxsplit=1)[1]
     return re.sub(r"\s+", " ", html.unescape(strip_tags(body)))
 
 

@@ -252,13 +252,25 @@ class Form:
 FORMS = {
     "event-change": Form(
         url=lambda w: admin_url(Event, "change", w.event.pk),
-        data=lambda w: {"title": "The event", "slug": "event", "description": "", "organiser": ""},
+        data=lambda w: {
+            "title": "The event",
+            "slug": "event",
+            "description": "",
+            "organiser": "",
+            **management_form("partners", 0, 0),
+        },
         form=admin_errors,
         stored=lambda w, _: Event.objects.get(pk=w.event.pk),
     ),
     "event-add": Form(
         url=lambda w: admin_url(Event, "add"),
-        data=lambda w: {"title": "New", "slug": "new", "description": "", "organiser": ""},
+        data=lambda w: {
+            "title": "New",
+            "slug": "new",
+            "description": "",
+            "organiser": "",
+            **management_form("partners", 0, 0),
+        },
         form=admin_errors,
         stored=lambda w, _: latest(Event),
     ),
@@ -341,6 +353,8 @@ TEXT_FIELDS = [
     ("event-change", "slug", CORE, None),
     ("event-change", "description", CORE, "markdown"),
     ("event-change", "organiser", CORE, None),
+    ("event-change", "tagline", CORE, None),
+    ("event-change", "logo_alt", CORE, None),
     ("event-add", "title", CORE, None),
     ("session-change", "label", CORE, "text"),
     ("session-change", "title", TEXT, "text"),

@@ -69,7 +69,17 @@ SPEAKERS = [
 EVENT = {
     "slug": "engaging-civil-society-cybercrime",
     "title": "Engaging civil society in the fight against cybercrime",
+    # The seed page does not name its host in so many words: it is Chatham House's
+    # (its International Security Programme's Senior Research Fellow co-chairs, and
+    # the meeting is held under the Chatham House Rule). No logo is copied here: the
+    # page shows the name.
+    "organiser": "Chatham House",
+    # A colour of our own choosing (white text on it: 8.7:1), not the host's brand.
+    "colour": "#1f4e79",
 }
+
+# The event's organisers and partners: (role, name, link).
+PARTNERS = [("organiser", "Chatham House", "https://www.chathamhouse.org/")]
 
 SESSION = {
     "slug": "international-cooperation-against-cybercrime",

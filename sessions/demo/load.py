@@ -6,7 +6,7 @@ from common.caching import bump_content_version
 from speakers.models import Affiliation, Organisation, Speaker
 
 from ..core.history import record_created
-from ..models import RUNNING_ORDER, AgendaSlot, Event, Session, SessionRole
+from ..models import RUNNING_ORDER, AgendaSlot, Event, EventPartner, Session, SessionRole
 from . import data as demo
 
 
@@ -44,8 +44,13 @@ def demo_event_load():
         speakers[slug] = speaker
 
     event, _ = Event.objects.update_or_create(
-        slug=demo.EVENT["slug"], defaults={"title": demo.EVENT["title"]}
+        slug=demo.EVENT["slug"],
+        defaults={key: value for key, value in demo.EVENT.items() if key != "slug"},
     )
+    for order, (role, name, link) in enumerate(demo.PARTNERS):
+        EventPartner.objects.update_or_create(
+            event=event, role=role, name=name, defaults={"link": link, "order": order}
+        )
     fields = {key: value for key, value in demo.SESSION.items() if key != "slug"}
     session, _ = Session.objects.update_or_create(
         event=event, slug=demo.SESSION["slug"], defaults=fields
