@@ -1,5 +1,5 @@
 # The commands the README names. Each target is a thin wrapper over scripts/.
-.PHONY: run dev test lint format ci bench load-test fault-test slow-mail screenshots
+.PHONY: run dev test lint format ci bench load-test fault-test slow-mail screenshots page-weight
 
 run:   ## start the site with the demo event (gunicorn and the task worker, SQLite in data/); Ctrl-C stops both
 	scripts/run
@@ -43,7 +43,13 @@ slow-mail: ## the request form's response time with a mail server that answers a
 	scripts/bootstrap
 	.venv/bin/python scripts/slow_mail.py
 
-screenshots: ## docs/screenshots/: the session page on a phone and a desktop, the printed run-of-show
+page-weight: ## a phone's first visit to the session page with six photos (bytes on the wire) and Lighthouse's four scores (see README)
+	scripts/bootstrap
+	scripts/install-browser
+	scripts/install-node-tools
+	.venv/bin/python scripts/page_weight.py
+
+screenshots: ## docs/screenshots/: the session and event pages on a phone and a desktop, the printed run-of-show
 	scripts/bootstrap
 	scripts/install-browser
 	.venv/bin/python scripts/screenshots.py

@@ -5,6 +5,9 @@ as `make run` serves it, photographed in Debian's chromium through Playwright:
 
 - session-phone.png    the session page at 390 x 844, the whole length
 - session-desktop.png  the same at 1280 x 900
+- event-phone.png      the event's landing page at 390 x 844, in the event's colour,
+                       its people with initials (the demo copies no one's photo)
+- event-desktop.png    the same at 1280 x 900
 - run-of-show-print.png the run-of-show's first printed page: Chromium's PDF
                        (A4 landscape, as staff print it) rendered by pdftoppm
 
@@ -28,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 BIN = Path(sys.executable).parent
 STAFF = "screenshots"
-DEMO = "/events/engaging-civil-society-cybercrime/international-cooperation-against-cybercrime/"
+EVENT = "/events/engaging-civil-society-cybercrime/"
+DEMO = EVENT + "international-cooperation-against-cybercrime/"
 
 
 def free_port():
@@ -82,12 +86,14 @@ def photograph(base_url, password, work):
         browser = playwright.chromium.launch(
             executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
         )
-        for name, viewport in [
-            ("session-phone", {"width": 390, "height": 844}),
-            ("session-desktop", {"width": 1280, "height": 900}),
+        for name, path, viewport in [
+            ("session-phone", DEMO, {"width": 390, "height": 844}),
+            ("session-desktop", DEMO, {"width": 1280, "height": 900}),
+            ("event-phone", EVENT, {"width": 390, "height": 844}),
+            ("event-desktop", EVENT, {"width": 1280, "height": 900}),
         ]:
             page = browser.new_page(viewport=viewport)
-            page.goto(base_url + DEMO)
+            page.goto(base_url + path)
             page.screenshot(path=OUT / f"{name}.png", full_page=True)
             page.close()
 

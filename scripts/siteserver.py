@@ -64,6 +64,7 @@ def prepare(work, *commands):
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{work / 'db.sqlite3'}"),
         "STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
         "CACHE_URL": os.environ.get("CACHE_URL", f"filecache://{work / 'cache'}"),
         "GUNICORN_ACCESS_LOG": "",
         "LOG_LEVEL": "WARNING",
