@@ -69,6 +69,7 @@ class EventView(DetailView):
         sessions = event.listed_sessions
         calendar_url = event_calendar_url(event)
         dates = sorted(session.date for session in sessions if session.date)
+        organisers = [p for p in event.partners.all() if p.role == EventPartner.ORGANISER]
         return super().get_context_data(
             calendar_url=calendar_url,
             webcal_url=webcal(calendar_url),
@@ -78,7 +79,8 @@ class EventView(DetailView):
             dates_to_be_confirmed=any(session.date is None for session in sessions),
             places=list(dict.fromkeys(s.place_name for s in sessions if s.place_name)),
             days=_by_day(sessions),
-            organisers=[p for p in event.partners.all() if p.role == EventPartner.ORGANISER],
+            organisers=organisers,
+            organiser_logos=any(p.logo_variants for p in organisers),
             partners=[p for p in event.partners.all() if p.role == EventPartner.PARTNER],
             people=_people_of(sessions),
             change_groups=_latest_changes(sessions, self.LATEST_CHANGES),
