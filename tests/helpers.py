@@ -345,6 +345,41 @@ def brand(event, colour="#1f4e79", logo=True, header_image=False):
     return event
 
 
+def dress(event, colour="#1f4e79"):
+    """The event fully in its own look: a colour, a logo, a header image, a tagline and
+    a partner with a logo and a link."""
+    from sessions.models import EventPartner
+
+    brand(event, colour=colour, header_image=True)
+    event.tagline = "Civil society at the table"
+    event.save()
+    partner = EventPartner(event=event, role="partner", name="Partner Network", order=1)
+    partner.logo = upload(image_bytes(240, 80, alpha=0), name="partner.png")
+    partner.link = "https://partners.example.org/"
+    partner.save()
+    return event
+
+
+def event_change_data(event, partners=(), **fields):
+    """The event's admin change form as the page posts it, with `fields` changed and
+    `partners` (dicts of a row's fields) in its organisers and partners inline."""
+    data = {
+        "title": event.title,
+        "slug": event.slug,
+        "description": "",
+        "organiser": "",
+        "tagline": "",
+        "colour": "",
+        "logo_alt": "",
+        "header_image_alt": "",
+        **management_form("partners", len(partners), 0),
+        **fields,
+    }
+    for index, partner in enumerate(partners):
+        data |= {f"partners-{index}-{key}": value for key, value in partner.items()}
+    return data
+
+
 def with_photo(person, width=400, height=400):
     """The person with a photo (a JPEG), saved, with its sizes made."""
     person.photo = upload(image_bytes(width, height, kind="JPEG", colour=(120, 90, 60)))

@@ -14,20 +14,12 @@ from speakers.models import Affiliation, Organisation, Speaker
 
 from ..models import RUNNING_ORDER, AgendaSlot, Event, EventPartner, Session, SessionRole
 from .format import file_fields
-from .permissions import import_missing
+from .permissions import FILE_MODELS, import_missing
 from .reading import ImageContent, parse
 
 # How many of each kind of row, in this order, with these actions.
-_SUMMARY_MODELS = (
-    Event,
-    EventPartner,
-    Session,
-    AgendaSlot,
-    SessionRole,
-    Speaker,
-    Affiliation,
-    Organisation,
-)
+# Every kind of row in the file, in the order the summary lists them.
+_SUMMARY_MODELS = FILE_MODELS
 _SUMMARY_ACTIONS = ("created", "updated", "unchanged", "removed", "kept (not in the file)")
 
 

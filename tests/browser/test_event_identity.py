@@ -5,9 +5,8 @@ printouts stay black on white."""
 import pytest
 from django.urls import reverse
 
-from sessions.models import EventPartner
 from speakers.models import Speaker
-from tests.helpers import brand, image_bytes, upload, with_photo
+from tests.helpers import dress, with_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,16 +14,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def dress(session, colour):
-    """The demo event in `colour`, with a logo, a header image, partners with and
-    without logos, and photos for all but one of its people."""
-    event = brand(session.event, colour=colour, header_image=True)
-    event.tagline = "Civil society at the table"
-    event.save()
-    partner = EventPartner(event=event, role="partner", name="Partner Network", order=1)
-    partner.logo = upload(image_bytes(240, 80, alpha=0), name="partner.png")
-    partner.link = "https://partners.example.org/"
-    partner.save()
+def dress_demo(session, colour):
+    """The demo event fully in `colour`'s look (with its organiser, Chatham House,
+    named without a logo), and photos for all but one of its people."""
+    event = dress(session.event, colour)
     for person in Speaker.objects.order_by("slug")[1:]:
         with_photo(person)
     return event
@@ -39,7 +32,7 @@ def computed(page, selector, prop):
 def test_a_branded_event_has_no_wcag_violations(
     page, demo_session, axe_violations, colour, viewport
 ):
-    event = dress(demo_session, colour)
+    event = dress_demo(demo_session, colour)
     page.set_viewport_size(viewport)
     pages = {
         "event": event.get_absolute_url(),
@@ -59,7 +52,7 @@ def test_a_branded_event_has_no_wcag_violations(
 
 
 def test_photos_and_logos_load_with_their_size_set_and_below_the_fold_lazily(page, demo_session):
-    dress(demo_session, "#1f4e79")
+    dress_demo(demo_session, "#1f4e79")
     page.set_viewport_size(PHONE)
     failed = []
     page.on("requestfailed", lambda request: failed.append(request.url))
@@ -89,7 +82,7 @@ def test_photos_and_logos_load_with_their_size_set_and_below_the_fold_lazily(pag
 
 
 def test_the_printed_run_of_show_stays_black_on_white(page, demo_session, log_in, staff_user):
-    dress(demo_session, "#2a9d8f")
+    dress_demo(demo_session, "#2a9d8f")
     log_in(page, staff_user)
     page.goto(reverse("agenda:run_of_show", args=[demo_session.event.slug, demo_session.slug]))
     colours_used = """() => [...document.querySelectorAll('body, body *')]

@@ -16,19 +16,13 @@ from sessions.backup.importing import event_import, event_import_detailed
 from sessions.models import Event, EventPartner, Session, SessionRole
 from speakers.models import Speaker
 from tests.factories import SessionRoleFactory, SpeakerFactory
-from tests.helpers import brand, dated_session, image_bytes, png_bomb, upload, with_photo
+from tests.helpers import dated_session, dress, image_bytes, png_bomb, upload, with_photo
 
 
 @pytest.fixture
 def branded_event(db):
     session = dated_session(slug="panel")
-    event = brand(session.event, header_image=True)
-    event.tagline = "Civil society at the table"
-    event.save()
-    partner = EventPartner(event=event, role="partner", name="Partner Network", order=2)
-    partner.logo = upload(image_bytes(200, 100, alpha=0), name="partner.png")
-    partner.link = "https://partners.example.org/"
-    partner.save()
+    event = dress(session.event)
     ada = SpeakerFactory(name="Ada Lovelace", slug="ada")
     ada.photo = upload(image_bytes(300, 300), name="ada.png")
     ada.save()
@@ -69,7 +63,7 @@ def test_the_look_and_the_photos_go_and_come_back(branded_event):
     assert (partner.name, partner.role, partner.order, partner.link) == (
         "Partner Network",
         "partner",
-        2,
+        1,
         "https://partners.example.org/",
     )
     assert partner.logo_variants["fallback_type"] == "image/png"

@@ -12,6 +12,7 @@ from sessions.models import Event, EventPartner
 from speakers.models import Speaker
 from tests.factories import EventFactory, SpeakerFactory
 from tests.helpers import (
+    event_change_data,
     exif_with_location,
     image_bytes,
     management_form,
@@ -187,24 +188,8 @@ def test_clearing_the_photo_shows_initials_again(organiser_client, client):
 
 
 def event_post(client, event, partners=(), **fields):
-    data = {
-        "title": event.title,
-        "slug": event.slug,
-        "description": "",
-        "organiser": "",
-        "tagline": "",
-        "colour": "",
-        "logo": "",
-        "logo_alt": "",
-        "header_image": "",
-        "header_image_alt": "",
-        **management_form("partners", len(partners), 0),
-        **fields,
-    }
-    for index, partner in enumerate(partners):
-        data |= {f"partners-{index}-{key}": value for key, value in partner.items()}
     url = reverse("admin:agenda_event_change", args=[event.pk])
-    return client.post(url, data)
+    return client.post(url, event_change_data(event, partners, **fields))
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from speakers.models import Speaker
 from tests.factories import EventFactory, OrganiserFactory, SessionRoleFactory, SpeakerFactory
 from tests.helpers import (
     dated_session,
+    event_change_data,
     image_bytes,
     import_through_admin,
     management_form,
@@ -22,24 +23,6 @@ from tests.helpers import (
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def event_data(event, partners=(), **fields):
-    data = {
-        "title": event.title,
-        "slug": event.slug,
-        "description": "",
-        "organiser": "",
-        "tagline": "",
-        "colour": "",
-        "logo_alt": "",
-        "header_image_alt": "",
-        **management_form("partners", len(partners), 0),
-        **fields,
-    }
-    for index, partner in enumerate(partners):
-        data |= {f"partners-{index}-{key}": value for key, value in partner.items()}
-    return data
-
-
 def test_an_organiser_brands_an_event_and_the_history_names_them(client):
     organiser = OrganiserFactory(username="olga")
     event = EventFactory(title="Forum", slug="forum")
@@ -47,7 +30,7 @@ def test_an_organiser_brands_an_event_and_the_history_names_them(client):
 
     response = client.post(
         reverse("admin:agenda_event_change", args=[event.pk]),
-        event_data(
+        event_change_data(
             event,
             colour="#1F4E79",
             logo=upload(image_bytes(300, 100, alpha=0)),
@@ -71,7 +54,7 @@ def test_one_hostile_file_in_the_form_saves_nothing_of_it(client):
 
     response = client.post(
         reverse("admin:agenda_event_change", args=[event.pk]),
-        event_data(
+        event_change_data(
             event,
             title="Forum renamed",
             colour="#1f4e79",
