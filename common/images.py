@@ -20,6 +20,8 @@ reading the storage or the database again.
             super().save(*args, **kwargs)
 """
 
+import contextlib
+import contextvars
 import dataclasses
 import io
 import secrets
@@ -29,11 +31,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.deconstruct import deconstructible
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 MAX_SIDE = 12_000
+# At most this many times as long as it is wide (or as wide as it is long): a thinner
+# image has no size a page could show (its narrow side would round to nothing).
+MAX_RATIO = 20
 # Pillow's name for each format we take, and the extension it is stored with.
 ACCEPTED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 ACCEPTED_TEXT = "a PNG, JPEG or WebP image"
@@ -42,18 +47,21 @@ ACCEPTED_TEXT = "a PNG, JPEG or WebP image"
 @dataclasses.dataclass(frozen=True)
 class Spec:
     """The variants a kind of image is shown in: boxes (width, height) in pixels,
-    0 for "any"; `crop` fills the box (portraits), else the image fits inside it."""
+    0 for "any"; `crop` fills the box (portraits), else the image fits inside it.
+    The image itself is kept at most `kept` pixels on its long side: larger than any
+    variant, small enough to make them quickly and to travel in a backup."""
 
     boxes: tuple[tuple[int, int], ...]
+    kept: int
     crop: bool = False
 
 
 # A person's photo: square, shown at 48 and 96 CSS pixels, each at 1x and 2x.
-PORTRAIT = Spec(boxes=((48, 48), (96, 96), (192, 192)), crop=True)
+PORTRAIT = Spec(boxes=((48, 48), (96, 96), (192, 192)), kept=800, crop=True)
 # A logo: by its height in the header (56 CSS pixels) and in the list of partners (40).
-LOGO = Spec(boxes=((0, 40), (0, 56), (0, 80), (0, 112)))
+LOGO = Spec(boxes=((0, 40), (0, 56), (0, 80), (0, 112)), kept=1600)
 # The event's header image: by width, across a phone to a wide screen.
-BANNER = Spec(boxes=((640, 0), (1280, 0), (1920, 0)))
+BANNER = Spec(boxes=((640, 0), (1280, 0), (1920, 0)), kept=2560)
 
 
 @deconstructible
@@ -102,20 +110,56 @@ def _open_checked(data):
     if image is None or _too_many_pixels(image.size):
         size = image.size if image is not None else _header_size(data)
         raise ValidationError(_pixels_message(size), code="image_too_many_pixels")
-    if image.format not in ACCEPTED:
+    kind = image.format
+    if kind not in ACCEPTED:
         raise ValidationError(
-            f"{image.format} images are not accepted: upload {ACCEPTED_TEXT}.",
+            f"{kind} images are not accepted: upload {ACCEPTED_TEXT}.",
             code="image_format",
+        )
+    width, height = image.size
+    if max(width, height) > MAX_RATIO * min(width, height):
+        raise ValidationError(
+            f"The image is {width:,} × {height:,} pixels: images at most {MAX_RATIO} times "
+            "as long as they are wide are accepted.",
+            code="image_ratio",
         )
     try:
         image.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
+        # Its metadata is read here, inside the checks: a damaged EXIF block is
+        # refused as a damaged image, not met later while saving.
+        image = ImageOps.exif_transpose(image)
+        image = _in_srgb(image)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise ValidationError(
             f"The image is damaged or incomplete: upload {ACCEPTED_TEXT}.",
             code="image_damaged",
         ) from None
+    return image, kind
+
+
+def _in_srgb(image):
+    """The image's pixels in sRGB, as RGB or RGBA, without its colour profile: a
+    profile is bytes of the uploader's choosing, so it is applied, then dropped."""
+    alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    target = "RGBA" if alpha else "RGB"
+    if image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+        image = image.convert(target)
+    profile = image.info.get("icc_profile")
+    converted = None
+    if profile:
+        try:
+            converted = ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                ImageCms.createProfile("sRGB"),
+                outputMode=target,
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            converted = None  # a profile that cannot be read: the pixels as they are
+    image = converted or (image if image.mode == target else image.convert(target))
+    image.info = {}
     return image
 
 
@@ -178,28 +222,22 @@ def check_upload(value):
     _open_checked(_read(value.file))
 
 
-def rewritten(upload, name):
+def rewritten(upload, name, spec):
     """The upload's pixels written again as a new file named `name` with the
-    format's extension: orientation applied, no metadata, nothing else kept."""
-    data = _read(upload)
-    image = _open_checked(data)
-    kind = image.format
-    image = ImageOps.exif_transpose(image)
-    icc_profile = image.info.get("icc_profile")
-    image.info = {}
+    format's extension: orientation applied, in sRGB, at most `spec.kept` pixels on
+    its long side, no metadata, nothing else kept."""
+    image, kind = _open_checked(_read(upload))
+    if max(image.size) > spec.kept:
+        image.thumbnail((spec.kept, spec.kept), Image.Resampling.LANCZOS)
     if kind == "JPEG":
         image = image.convert("RGB")
         options = {"quality": 90, "optimize": True}
     elif kind == "PNG":
-        if image.mode not in ("RGB", "RGBA", "L", "LA"):
-            image = image.convert("RGBA")
         options = {"optimize": True}
     else:
         if image.mode not in ("RGB", "RGBA"):
             image = image.convert("RGBA")
         options = {"quality": 90}
-    if icc_profile:
-        options["icc_profile"] = icc_profile
     out = io.BytesIO()
     image.save(out, format=kind, **options)
     return ContentFile(out.getvalue(), name=f"{name.rsplit('.', 1)[0]}.{ACCEPTED[kind]}")
@@ -252,8 +290,8 @@ def _geometry(width, height, box_width, box_height, crop):
     return f"x{round(height * scale)}", (round(width * scale), round(height * scale))
 
 
-def _rewritten_named(field_file):
-    clean = rewritten(field_file.file, field_file.name)
+def _rewritten_named(field_file, spec):
+    clean = rewritten(field_file.file, field_file.name, spec)
     return clean.name, clean
 
 
@@ -268,6 +306,49 @@ def store_with_variants(instance, field_name, spec):
         return
     if not field_file._committed:
         # FieldFile.save() names it with the field's upload_to (RandomName).
-        field_file.save(*_rewritten_named(field_file), save=False)
+        field_file.save(*_rewritten_named(field_file, spec), save=False)
+        _note_stored(field_file.storage, field_file.name)
     if (getattr(instance, variants_name) or {}).get("source") != field_file.name:
-        setattr(instance, variants_name, make_variants(field_file.name, spec, field_file.storage))
+        variants = make_variants(field_file.name, spec, field_file.storage)
+        for _, _, name in variants["webp"] + variants["fallback"]:
+            _note_stored(field_file.storage, name)
+        setattr(instance, variants_name, variants)
+
+
+_stored = contextvars.ContextVar("stored_images", default=None)
+
+
+def _note_stored(storage, name):
+    stored = _stored.get()
+    if stored is not None:
+        stored.append((storage, name))
+
+
+@contextlib.contextmanager
+def removed_unless_kept():
+    """Files stored inside the block are removed again unless the block calls keep():
+    for writes that may be rolled back (an import's dry run, a refused import), whose
+    rows go but whose files the storage would keep.
+
+        with images.removed_unless_kept() as keep:
+            ...  # save rows with images, in a transaction
+            keep()  # once it has committed
+    """
+    stored = []
+    token = _stored.set(stored)
+    kept = False
+
+    def keep():
+        nonlocal kept
+        kept = True
+
+    try:
+        yield keep
+    finally:
+        _stored.reset(token)
+        if not kept:
+            for storage, name in stored:
+                # A file already gone, or a storage that does not answer: nothing
+                # more to do; the rows that named it are gone in any case.
+                with contextlib.suppress(Exception):
+                    storage.delete(name)

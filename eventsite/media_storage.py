@@ -84,7 +84,17 @@ def media_storage(storage_url, media_url="/media/"):
     elif endpoint:
         public_base = f"{endpoint.rstrip('/')}/{parts.hostname}/{prefix + '/' if prefix else ''}"
     else:
-        public_base = f"https://{parts.hostname}.s3.amazonaws.com/{prefix + '/' if prefix else ''}"
+        # Amazon S3 itself: the bucket's own host name, written out, so that the
+        # pages' URLs and the CSP's img-src name the same host whatever boto3 picks.
+        region = query.get("region_name")
+        host = (
+            f"{parts.hostname}.s3.{region}.amazonaws.com"
+            if region
+            else (f"{parts.hostname}.s3.amazonaws.com")
+        )
+        options["custom_domain"] = host
+        options["url_protocol"] = "https:"
+        public_base = f"https://{host}/{prefix + '/' if prefix else ''}"
     return {"BACKEND": S3, "OPTIONS": options}, public_base
 
 

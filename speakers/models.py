@@ -144,6 +144,7 @@ class Speaker(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     bio = models.TextField(blank=True, help_text="A few sentences, shown on cue cards.")
     photo = models.FileField(
+        max_length=255,
         upload_to=images.RandomName("photos"),
         blank=True,
         validators=[images.check_upload],

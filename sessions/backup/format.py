@@ -24,9 +24,10 @@ Import is all or nothing. Every value is checked before anything is written,
 and each error names its place in the file ("sessions[0].slots[2].start:
 '11:60' is not a time"); then every row is written through `full_clean()` and
 the agenda through `Session.check_agenda()`, inside one transaction. Keys that
-this site does not know are refused (they would be lost); keys that the file
-lacks take the model's default when the model has one (a file written before a
-field existed), and are refused otherwise.
+this site does not know are refused (they would be lost); a key that the file
+lacks (a file written before the field existed) leaves a row this site has as it
+is and gives a new row the model's default, when the model has one, and is
+refused otherwise. So does a list the file's version lacks (an event's partners).
 
 A file whose event this site already has (the same slug) is refused unless the
 importer chooses to update it (`update_existing`); sessions the file adds arrive

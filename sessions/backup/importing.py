@@ -8,6 +8,7 @@ from datetime import date, time
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 
+from common import images
 from common.caching import bump_content_version
 from common.formatting import span
 from speakers.models import Affiliation, Organisation, Speaker
@@ -127,17 +128,21 @@ def event_import_detailed(
             params={"title": existing.title, "slug": existing.slug},
             code="event_exists",
         )
-    try:
-        with transaction.atomic():
-            result = _write(event, sessions, speakers, organisations, publish=publish)
-            result.updates_existing = existing is not None
-            if dry_run:
-                result.dry_run = True
-                raise _DryRun(result)
-            # Signals have seen each save; one more stamp covers the whole import.
-            bump_content_version()
-    except _DryRun as rolled_back:
-        return rolled_back.result
+    # Images stored on the way stay only if the import commits: a dry run or a
+    # refusal rolls the rows back, and the files with them.
+    with images.removed_unless_kept() as keep:
+        try:
+            with transaction.atomic():
+                result = _write(event, sessions, speakers, organisations, publish=publish)
+                result.updates_existing = existing is not None
+                if dry_run:
+                    result.dry_run = True
+                    raise _DryRun(result)
+                # Signals have seen each save; one more stamp covers the whole import.
+                bump_content_version()
+        except _DryRun as rolled_back:
+            return rolled_back.result
+        keep()
     return result
 
 
@@ -187,6 +192,8 @@ class _Writer:
         changed = []
         by_attname = {f.attname: f for f in obj._meta.concrete_fields}
         for name, value in (self.resolved(row) | overrides).items():
+            if not created and by_attname[name].name in row.absent:
+                continue  # a file from before the field existed leaves it as it is
             if _same_image(getattr(obj, name), value):
                 continue
             if getattr(obj, name) != value:
@@ -259,7 +266,8 @@ def _write(event_row, sessions, speakers, organisations, *, publish):
         _write_affiliations(writer, speaker, row.children["affiliations"])
     writer.begin(f"Event “{event_row.values.get('title')}” ({event_row.key})", section=0)
     event = writer.upsert(event_row, {"slug": event_row.key})
-    _write_partners(writer, event, event_row.children["partners"])
+    if event_row.children["partners"] is not None:  # None: a file from before they existed
+        _write_partners(writer, event, event_row.children["partners"])
     kept = list(event.sessions.exclude(slug__in=[row.key for row in sessions]))
     for session in kept:
         writer.record(session, "kept (not in the file)")

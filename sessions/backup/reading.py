@@ -41,7 +41,10 @@ class _Row:
     path: str
     model: type
     values: dict
-    children: dict = field(default_factory=dict)  # nested list name -> [_Row]
+    children: dict = field(default_factory=dict)  # nested list name -> [_Row], or None
+    # Fields the file does not have (written before they existed): a new row takes
+    # their defaults, a row the site has keeps its own values.
+    absent: set = field(default_factory=set)
 
     @property
     def key(self):
@@ -117,6 +120,8 @@ def parse(data):
         _check_unique(rows, errors)
     for session in lists["sessions"]:
         _check_unique(session.children.get("roles", []), errors, key=("speaker", "role"))
+    if event is not None:
+        _check_unique(event.children.get("partners") or [], errors, key=("role", "name"))
     known = {
         model: {row.key for row in lists[name]}
         for name, model in (("organisations", Organisation), ("speakers", Speaker))
@@ -132,7 +137,7 @@ def _walk(rows):
     for row in rows:
         yield row
         for children in row.children.values():
-            yield from _walk(children)
+            yield from _walk(children or [])
 
 
 def _read_list(data, key, errors, path=None):
@@ -167,6 +172,7 @@ def _read_row(model, raw, path, errors):
             errors.add(f"{path}.{f.name}", "missing")
         else:  # written before the field existed: what the model gives a new row
             row.values[f.name] = f.get_default()
+            row.absent.add(f.name)
     for f in m2m:
         value = raw.get(f.name, [])
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -175,7 +181,7 @@ def _read_row(model, raw, path, errors):
             row.values[f.name] = value
     for name, child_model in nested.items():
         if name in _SINCE_VERSION_4 and name not in raw:
-            row.children[name] = []  # a file written before the list existed
+            row.children[name] = None  # a file written before the list existed
             continue
         row.children[name] = [
             _read_row(child_model, item, sub, errors)

@@ -58,6 +58,7 @@ class Event(models.Model):
         "with its ratio. Empty: the site's own look.",
     )
     logo = models.FileField(
+        max_length=255,
         upload_to=images.RandomName("logos"),
         blank=True,
         validators=[images.check_upload],
@@ -73,6 +74,7 @@ class Event(models.Model):
     )
     logo_variants = models.JSONField(default=dict, blank=True, editable=False)
     header_image = models.FileField(
+        max_length=255,
         upload_to=images.RandomName("headers"),
         blank=True,
         validators=[images.check_upload],

@@ -21,6 +21,7 @@ class EventPartner(models.Model):
         blank=True, help_text="Their website (https://...), opened from the name."
     )
     logo = models.FileField(
+        max_length=255,
         upload_to=images.RandomName("logos"),
         blank=True,
         validators=[images.check_upload],

@@ -195,3 +195,17 @@ def test_an_upload_refused_never_reaches_the_bucket(s3, db):
     with pytest.raises(ValidationError, match="SVG"):
         ada.full_clean()
     assert keys(s3) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("s3://media", "https://media.s3.amazonaws.com/"),
+        ("s3://media/site?region_name=eu-west-1", "https://media.s3.eu-west-1.amazonaws.com/site/"),
+    ],
+)
+def test_amazon_s3_itself_is_read_from_the_buckets_own_host(url, public):
+    storage, media_url = media_storage(url)
+
+    assert media_url == public
+    assert f"https://{storage['OPTIONS']['custom_domain']}/" == public.removesuffix("site/")

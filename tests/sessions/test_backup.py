@@ -252,13 +252,18 @@ def test_calendar_sequence_never_goes_down_on_import(rich_event):
     assert Session.objects.get(slug="session-one").sequence == 8
 
 
-def test_field_missing_from_an_older_file_takes_the_models_default(rich_event):
+def test_field_missing_from_an_older_file_leaves_the_sites_value_or_takes_the_default(
+    rich_event,
+):
     data = event_export(event=rich_event)
     del data["sessions"][0]["slots"][1]["cue"]
 
     event_import(data=data, update_existing=True)
+    assert AgendaSlot.objects.get(title="Welcome").cue == "Lights down"  # the file cannot know
 
-    assert AgendaSlot.objects.get(title="Welcome").cue == ""
+    delete_everything()
+    event_import(data=data)
+    assert AgendaSlot.objects.get(title="Welcome").cue == ""  # a new row: the model's default
 
 
 def test_a_file_for_an_event_this_site_has_is_refused_unless_updating_is_chosen(rich_event):

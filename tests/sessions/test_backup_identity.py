@@ -197,3 +197,74 @@ def test_a_photo_is_exported_as_stored_without_metadata(branded_event):
     assert Image.open(io.BytesIO(content)).format == "JPEG"
     assert exported["speakers"][0]["photo"]["name"] == ada.photo.name.rsplit("/", 1)[-1]
     assert "photo_variants" not in exported["speakers"][0]
+
+
+def stored_files(media_folder):
+    return sorted(path for path in media_folder.rglob("*") if path.is_file())
+
+
+def test_a_dry_run_leaves_no_image_behind(branded_event, media_folder):
+    exported = event_export(event=branded_event)
+    delete_everything()
+    before = stored_files(media_folder)
+
+    result = event_import_detailed(data=exported, dry_run=True)
+
+    assert result.dry_run
+    assert stored_files(media_folder) == before
+    assert not Event.objects.exists()
+
+
+def test_an_import_refused_after_its_images_were_stored_leaves_none_behind(
+    branded_event, media_folder
+):
+    exported = event_export(event=branded_event)
+    exported["event"]["logo_alt"] = ""  # the event (written after the people) is refused
+    delete_everything()
+    before = stored_files(media_folder)
+
+    with pytest.raises(ValidationError, match="Say what the logo shows"):
+        event_import(data=exported)
+
+    assert stored_files(media_folder) == before
+    assert not Speaker.objects.exists()
+
+
+def test_an_older_file_leaves_the_look_photos_and_partners_the_site_has(branded_event):
+    exported = event_export(event=branded_event)
+    exported["version"] = 3
+    for key in (
+        "tagline",
+        "colour",
+        "logo",
+        "logo_alt",
+        "header_image",
+        "header_image_alt",
+        "partners",
+    ):
+        del exported["event"][key]
+    for person in exported["speakers"]:
+        del person["photo"]
+    photo = Speaker.objects.get().photo.name
+
+    event_import(data=exported, update_existing=True)
+
+    event = Event.objects.get()
+    assert (event.colour, event.logo_alt, event.partners.count()) == (
+        "#1f4e79",
+        "Example Institute",
+        1,
+    )
+    assert Speaker.objects.get().photo.name == photo
+
+
+def test_a_partner_named_twice_in_one_role_is_refused(branded_event):
+    exported = event_export(event=branded_event)
+    exported["event"]["partners"].append(dict(exported["event"]["partners"][0], order=5))
+
+    with pytest.raises(ValidationError) as refused:
+        event_import(data=exported, update_existing=True)
+
+    assert "event.partners[1]: ('partner', 'Partner Network') appears more than once" in (
+        refused.value.messages
+    )

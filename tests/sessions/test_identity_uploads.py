@@ -2,11 +2,13 @@
 and what is kept of what is accepted (common/images.py)."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageCms
 
 from sessions.models import Event, EventPartner
 from speakers.models import Speaker
@@ -281,3 +283,70 @@ def test_a_hostile_partner_logo_is_refused_and_nothing_of_the_event_saved(organi
     assert Event.objects.get().title == "Forum"
     assert not EventPartner.objects.exists()
     assert not Speaker.objects.exists()
+
+
+def png_with_chunk(kind, data, width=120, height=120):
+    """A valid PNG with one more chunk of `kind` holding `data`, before its end."""
+    png = image_bytes(width, height)
+    chunk = struct.pack(">I", len(data)) + kind + data
+    chunk += struct.pack(">I", zlib.crc32(kind + data))
+    return png[:-12] + chunk + png[-12:]
+
+
+def test_a_damaged_exif_block_is_refused_as_a_damaged_image_not_a_crash(organiser_client):
+    speaker = SpeakerFactory()
+
+    response = speaker_post(organiser_client, speaker, upload(png_with_chunk(b"eXIf", b"JUNK")))
+
+    assert response.status_code == 200
+    assert "The image is damaged or incomplete: upload a PNG, JPEG or WebP image." in (
+        response.text
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(5, 2000), (3000, 100)])
+def test_an_image_too_thin_to_show_is_refused(organiser_client, width, height):
+    speaker = SpeakerFactory()
+
+    response = speaker_post(organiser_client, speaker, upload(image_bytes(width, height)))
+
+    assert (
+        f"The image is {width:,} × {height:,} pixels: images at most 20 times as long as "
+        "they are wide are accepted."
+    ) in response.text
+
+
+def test_a_colour_profile_is_applied_then_dropped(organiser_client):
+    speaker = SpeakerFactory()
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    Image.new("RGB", (300, 300), (10, 120, 200)).save(out, "JPEG", icc_profile=profile)
+
+    speaker_post(organiser_client, speaker, upload(out.getvalue(), name="p.jpg"))
+
+    speaker.refresh_from_db()
+    with default_storage.open(speaker.photo.name) as stored:
+        assert "icc_profile" not in Image.open(stored).info
+
+
+def test_a_large_photo_is_kept_at_800_pixels_its_sizes_made_from_it(organiser_client):
+    speaker = SpeakerFactory()
+
+    speaker_post(organiser_client, speaker, upload(image_bytes(4000, 3000, kind="JPEG")))
+
+    speaker.refresh_from_db()
+    with default_storage.open(speaker.photo.name) as stored:
+        assert Image.open(stored).size == (800, 600)
+    assert speaker.photo_variants["width"] == 800
+
+
+def test_a_file_name_of_200_characters_is_taken(organiser_client):
+    speaker = SpeakerFactory()
+
+    response = speaker_post(
+        organiser_client, speaker, upload(image_bytes(), name="p" * 200 + ".png")
+    )
+
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert len(speaker.photo.name) < 60
