@@ -1,11 +1,12 @@
 """The admin's image fields: the file box asks for PNG, JPEG or WebP, and a preview
 shows the variant the pages use, once the image is saved."""
 
+from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from . import colours, pictures
+from . import colours, images, pictures
 
 ACCEPT = "image/png,image/jpeg,image/webp"
 
@@ -20,6 +21,29 @@ class ImageInput(AdminFileWidget):
 
 # For a ModelAdmin's or an inline's formfield_overrides.
 IMAGE_FIELDS = {models.FileField: {"widget": ImageInput}}
+
+
+class ImagesStoredFirstForm(forms.ModelForm):
+    """A model form that stores new images once everything else checks out, so that
+    a storage that refuses or does not answer is a message on the form: nothing of
+    the change is saved, and the organiser can try again."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            images.store_images_or_say_why(self.instance)
+        except images.StorageFailed as failed:
+            field_name, error = failed.args
+            self.add_error(
+                field_name,
+                f"The image could not be stored ({type(error).__name__}: {error}). "
+                "Nothing was saved: try again, and tell the site's administrators if it "
+                "happens again.",
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
 
 
 def preview(variants, *, height=None, width=None, alt=""):

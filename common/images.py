@@ -295,6 +295,28 @@ def _rewritten_named(field_file, spec):
     return clean.name, clean
 
 
+def store_images(instance):
+    """store_with_variants() for each image field the model names in IMAGES."""
+    for field_name, spec in type(instance).IMAGES.items():
+        store_with_variants(instance, field_name, spec)
+
+
+class StorageFailed(Exception):
+    """The storage refused or did not answer while an image was stored."""
+
+
+def store_images_or_say_why(instance):
+    """store_images(); a storage's own error (a full disk, an object storage that does
+    not answer) as StorageFailed, with the field it happened in."""
+    for field_name, spec in type(instance).IMAGES.items():
+        try:
+            store_with_variants(instance, field_name, spec)
+        except ValidationError:
+            raise
+        except Exception as error:  # any storage backend's: OSError, botocore's, ...
+            raise StorageFailed(field_name, error) from error
+
+
 def store_with_variants(instance, field_name, spec):
     """Before a model is saved: a new upload in `field_name` is written again under
     a random name, stored, and its variants made into `<field_name>_variants`; a

@@ -29,6 +29,7 @@ from .tools.admin import OrganiserToolsMixin
 
 class EventPartnerInline(AdminGuardsMixin, admin.TabularInline):
     model = EventPartner
+    form = admin_images.ImagesStoredFirstForm
     fields = ["role", "order", "name", "link", "logo", "logo_preview"]
     readonly_fields = ["logo_preview"]
     formfield_overrides = admin_images.IMAGE_FIELDS
@@ -70,6 +71,7 @@ class EventAdmin(EventBackupMixin, AdminGuardsMixin, SimpleHistoryAdmin):
             },
         ),
     ]
+    form = admin_images.ImagesStoredFirstForm
     readonly_fields = ["colour_summary", "logo_preview", "header_image_preview"]
     formfield_overrides = admin_images.IMAGE_FIELDS
     inlines = [EventPartnerInline]

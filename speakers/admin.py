@@ -53,6 +53,7 @@ class SpeakerAdmin(AdminGuardsMixin, SimpleHistoryAdmin):
     ordering = [Lower("name"), "pk"]
     # The slug follows the name alone: honorific and post-nominals stay out of the URL.
     fields = ["honorific", "name", "post_nominals", "slug", "bio", "photo", "photo_preview"]
+    form = admin_images.ImagesStoredFirstForm
     readonly_fields = ["photo_preview"]
     formfield_overrides = admin_images.IMAGE_FIELDS
     inlines = [AffiliationInline]

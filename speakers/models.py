@@ -141,6 +141,9 @@ class Speaker(models.Model):
         help_text='Letters after the name: "CMG", "KC". Shown after the full name, never in '
         "the address of the person's page.",
     )
+    # Uploaded images and the sizes made of each (common/images.py).
+    IMAGES = {"photo": images.PORTRAIT}
+
     slug = models.SlugField(max_length=200, unique=True)
     bio = models.TextField(blank=True, help_text="A few sentences, shown on cue cards.")
     photo = models.FileField(
@@ -169,7 +172,7 @@ class Speaker(models.Model):
         return full_name(self)
 
     def save(self, *args, **kwargs):
-        images.store_with_variants(self, "photo", images.PORTRAIT)
+        images.store_images(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -34,6 +34,9 @@ class Event(models.Model):
     An event is public as soon as one of its sessions is published.
     """
 
+    # Uploaded images and the sizes made of each (common/images.py).
+    IMAGES = {"logo": images.LOGO, "header_image": images.BANNER}
+
     title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="Markdown.")
@@ -102,8 +105,7 @@ class Event(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        images.store_with_variants(self, "logo", images.LOGO)
-        images.store_with_variants(self, "header_image", images.BANNER)
+        images.store_images(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

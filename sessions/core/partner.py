@@ -13,6 +13,8 @@ class EventPartner(models.Model):
     ORGANISER = "organiser"
     PARTNER = "partner"
     ROLES = [(ORGANISER, "Organiser"), (PARTNER, "Partner")]
+    # Uploaded images and the sizes made of each (common/images.py).
+    IMAGES = {"logo": images.LOGO}
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="partners")
     role = models.CharField(max_length=20, choices=ROLES, default=ORGANISER)
@@ -49,5 +51,5 @@ class EventPartner(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        images.store_with_variants(self, "logo", images.LOGO)
+        images.store_images(self)
         super().save(*args, **kwargs)

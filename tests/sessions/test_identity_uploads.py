@@ -6,7 +6,7 @@ import struct
 import zlib
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 from PIL import Image, ImageCms
 
@@ -350,3 +350,25 @@ def test_a_file_name_of_200_characters_is_taken(organiser_client):
     assert response.status_code == 302
     speaker.refresh_from_db()
     assert len(speaker.photo.name) < 60
+
+
+def test_a_storage_that_fails_is_a_message_on_the_form_and_nothing_is_saved(
+    organiser_client, monkeypatch
+):
+    speaker = SpeakerFactory(name="Ada Lovelace", slug="ada")
+
+    def full_disk(self, name, content):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full_disk)
+    response = speaker_post(
+        organiser_client, speaker, upload(image_bytes()), name="Ada King, Countess of Lovelace"
+    )
+
+    assert response.status_code == 200
+    assert (
+        "The image could not be stored (OSError: [Errno 28] No space left on device). "
+        "Nothing was saved: try again"
+    ) in response.text
+    speaker.refresh_from_db()
+    assert (speaker.name, bool(speaker.photo)) == ("Ada Lovelace", False)
