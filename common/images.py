@@ -278,6 +278,15 @@ def make_variants(name, spec, storage=None):
     return variants
 
 
+def remade_variants(field_file, spec):
+    """The image's sizes made again: sorl-thumbnail forgets (and deletes) those it
+    made of it, then make_variants() makes the sizes `spec` names."""
+    from sorl.thumbnail import delete
+
+    delete(field_file, delete_file=False)
+    return make_variants(field_file.name, spec, field_file.storage)
+
+
 def _geometry(width, height, box_width, box_height, crop):
     """sorl's geometry for a box, and the size the variant will have (never upscaled)."""
     if crop:

@@ -1,11 +1,13 @@
 """An event's look on its pages, and only on its pages; its landing page; photos."""
 
+import io
 import re
 from datetime import date, time
 
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 
 from participants.models import RequestSettings
 from sessions.models import AgendaChange, EventPartner
@@ -217,3 +219,17 @@ def test_variants_survive_a_storage_that_forgets_nothing(branded):
     for key in ("webp", "fallback"):
         for _, _, name in ada.photo_variants[key]:
             assert default_storage.exists(name)
+
+
+def test_the_sizes_can_be_made_again_from_the_images_kept(branded, media_folder):
+    ada = with_photo(branded.roles.get().speaker)
+    for path in (media_folder / "variants").rglob("*.*"):
+        path.unlink()  # as after moving the images to a storage without their sizes
+    out = io.StringIO()
+
+    call_command("remake_image_sizes", stdout=out)
+
+    assert out.getvalue() == "Made the sizes of 2 images again.\n"  # the photo and the logo
+    ada.refresh_from_db()
+    for _, _, name in ada.photo_variants["webp"]:
+        assert default_storage.exists(name)
