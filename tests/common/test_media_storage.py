@@ -16,6 +16,7 @@ from django.core.files.storage import storages
 from django.utils.functional import empty
 from moto.server import ThreadedMotoServer
 from sorl.thumbnail import default as sorl_default
+from sorl.thumbnail.images import get_or_create_storage
 
 from eventsite.media_storage import media_origin, media_storage
 from sessions.backup.export import event_export
@@ -135,11 +136,22 @@ def s3(s3_server, settings, monkeypatch):
     storage, media_url = media_storage(
         f"s3://{BUCKET}/site?endpoint_url={s3_server}&region_name=us-east-1&default_acl=public-read"
     )
+    local = (settings.STORAGES, settings.MEDIA_URL)
     settings.STORAGES = {**settings.STORAGES, "default": storage}
     settings.MEDIA_URL = media_url
-    sorl_default.storage._wrapped = empty  # sorl keeps the storage it first used
+    forget_sorls_storages()
     yield client
+    # The local folder again, then sorl's memory of the bucket forgotten, so that
+    # later tests' images are not looked for in a bucket whose server has stopped.
+    settings.STORAGES, settings.MEDIA_URL = local
+    forget_sorls_storages()
+
+
+def forget_sorls_storages():
+    """sorl-thumbnail keeps the storage it first used, and each storage by alias: as
+    a site's settings never change while it runs, but the tests' do."""
     sorl_default.storage._wrapped = empty
+    get_or_create_storage.cache_clear()
 
 
 def keys(client):
