@@ -30,6 +30,7 @@ import warnings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 from django.utils.deconstruct import deconstructible
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -78,6 +79,23 @@ class RandomName:
 
     def __eq__(self, other):
         return isinstance(other, RandomName) and other.folder == self.folder
+
+
+def image_field(folder, help_text):
+    """An uploaded image: checked by check_upload, stored under folder/<random name>;
+    the model keeps its sizes beside it in a JSONField named <field>_variants."""
+    return models.FileField(
+        max_length=255,
+        upload_to=RandomName(folder),
+        blank=True,
+        validators=[check_upload],
+        help_text=help_text,
+    )
+
+
+def variants_field():
+    """Where a model keeps an image's sizes (make_variants()): not for editing."""
+    return models.JSONField(default=dict, blank=True, editable=False)
 
 
 def _megabytes(size):

@@ -146,16 +146,13 @@ class Speaker(models.Model):
 
     slug = models.SlugField(max_length=200, unique=True)
     bio = models.TextField(blank=True, help_text="A few sentences, shown on cue cards.")
-    photo = models.FileField(
-        max_length=255,
-        upload_to=images.RandomName("photos"),
-        blank=True,
-        validators=[images.check_upload],
+    photo = images.image_field(
+        "photos",
         help_text="A PNG, JPEG or WebP image of the face, at least 192 pixels square; it is "
         "cropped to a square, its metadata (camera, location) removed. Without one, the "
         "person's initials are shown.",
     )
-    photo_variants = models.JSONField(default=dict, blank=True, editable=False)
+    photo_variants = images.variants_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

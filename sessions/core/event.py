@@ -60,11 +60,8 @@ class Event(models.Model):
         "it and it on white must keep WCAG 2.2 AA contrast; a colour that does not is refused "
         "with its ratio. Empty: the site's own look.",
     )
-    logo = models.FileField(
-        max_length=255,
-        upload_to=images.RandomName("logos"),
-        blank=True,
-        validators=[images.check_upload],
+    logo = images.image_field(
+        "logos",
         help_text="PNG (with transparency), JPEG or WebP, at least 112 pixels high. "
         "Not SVG: it can carry scripts.",
     )
@@ -75,12 +72,9 @@ class Event(models.Model):
         validators=[validate_single_line],
         help_text="What the logo says, for people who cannot see it: usually the host's name.",
     )
-    logo_variants = models.JSONField(default=dict, blank=True, editable=False)
-    header_image = models.FileField(
-        max_length=255,
-        upload_to=images.RandomName("headers"),
-        blank=True,
-        validators=[images.check_upload],
+    logo_variants = images.variants_field()
+    header_image = images.image_field(
+        "headers",
         help_text="A wide picture across the top of the event's page, at least 1,920 pixels "
         "wide for sharp wide screens.",
     )
@@ -91,7 +85,7 @@ class Event(models.Model):
         validators=[validate_single_line],
         help_text="What the picture shows, for people who cannot see it.",
     )
-    header_image_variants = models.JSONField(default=dict, blank=True, editable=False)
+    header_image_variants = images.variants_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -22,15 +22,12 @@ class EventPartner(models.Model):
     link = models.URLField(
         blank=True, help_text="Their website (https://...), opened from the name."
     )
-    logo = models.FileField(
-        max_length=255,
-        upload_to=images.RandomName("logos"),
-        blank=True,
-        validators=[images.check_upload],
+    logo = images.image_field(
+        "logos",
         help_text="PNG (with transparency), JPEG or WebP, at least 80 pixels high; the name "
         "is its text. Without one, the name is shown alone.",
     )
-    logo_variants = models.JSONField(default=dict, blank=True, editable=False)
+    logo_variants = images.variants_field()
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()

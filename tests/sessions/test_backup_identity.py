@@ -30,6 +30,18 @@ def branded_event(db):
     return event
 
 
+# What version 4 added to the event's row: a version 3 file has none of it.
+VERSION_4_EVENT_KEYS = (
+    "tagline",
+    "colour",
+    "logo",
+    "logo_alt",
+    "header_image",
+    "header_image_alt",
+    "partners",
+)
+
+
 def pixels(name):
     with default_storage.open(name) as stored:
         image = Image.open(stored)
@@ -171,15 +183,7 @@ def test_a_file_written_before_the_look_existed_still_reads(db):
     session = dated_session(slug="panel")
     exported = event_export(event=session.event)
     exported["version"] = 3
-    for key in (
-        "tagline",
-        "colour",
-        "logo",
-        "logo_alt",
-        "header_image",
-        "header_image_alt",
-        "partners",
-    ):
+    for key in VERSION_4_EVENT_KEYS:
         del exported["event"][key]
     delete_everything()
 
@@ -233,15 +237,7 @@ def test_an_import_refused_after_its_images_were_stored_leaves_none_behind(
 def test_an_older_file_leaves_the_look_photos_and_partners_the_site_has(branded_event):
     exported = event_export(event=branded_event)
     exported["version"] = 3
-    for key in (
-        "tagline",
-        "colour",
-        "logo",
-        "logo_alt",
-        "header_image",
-        "header_image_alt",
-        "partners",
-    ):
+    for key in VERSION_4_EVENT_KEYS:
         del exported["event"][key]
     for person in exported["speakers"]:
         del person["photo"]
