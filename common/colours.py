@@ -16,6 +16,7 @@ and a darker (or lighter) shade of it that passes.
 
 import dataclasses
 import functools
+import hashlib
 import re
 
 from coloraide import Color
@@ -102,6 +103,11 @@ class Palette:
     brand_hover: str
     link: str
     link_hover: str
+
+    @functools.cached_property
+    def digest(self):
+        """A hash of css(): the stylesheet's address changes when its content does."""
+        return hashlib.sha256(self.css().encode()).hexdigest()[:12]
 
     def css(self):
         """The custom properties static/css/brand.css reads, for :root."""

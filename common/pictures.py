@@ -26,12 +26,12 @@ def fixed(variants, *, width=None, height=None, alt="", lazy=True, css_class="")
         width = round(height * ratio)
     height = round(width / ratio)
 
-    def srcset(kind):
-        return ", ".join(
-            f"{_url(name)} {density}x" for density, name in _by_density(variants[kind], width)
-        )
+    chosen = {kind: _by_density(variants[kind], width) for kind in ("webp", "fallback")}
 
-    first = _by_density(variants["fallback"], width)[0][1]
+    def srcset(kind):
+        return ", ".join(f"{_url(name)} {density}x" for density, name in chosen[kind])
+
+    first = chosen["fallback"][0][1]
     return format_html(
         '<picture><source type="image/webp" srcset="{}">'
         '<img src="{}" srcset="{}" width="{}" height="{}" alt="{}"{}{}></picture>',

@@ -1,7 +1,6 @@
 """The event: a series of meetings, public once one of its sessions is published."""
 
 import contextlib
-import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -134,10 +133,4 @@ class Event(models.Model):
         of its content; "" for an event in the site's own look."""
         if not self.colour:
             return ""
-        return reverse_remembered(
-            "agenda:event_style", event=self.slug, digest=self.stylesheet_digest
-        )
-
-    @property
-    def stylesheet_digest(self):
-        return hashlib.sha256(self.palette.css().encode()).hexdigest()[:12]
+        return reverse_remembered("agenda:event_style", event=self.slug, digest=self.palette.digest)

@@ -22,7 +22,7 @@ def event_stylesheet(request, event, digest):
     if found is None or found.palette is None:
         raise Http404("No such event, or it has no colour.")
     palette = found.palette
-    if digest != found.stylesheet_digest:
+    if digest != palette.digest:
         response = HttpResponseRedirect(found.stylesheet_url)
         response["Cache-Control"] = "no-cache"
         return response

@@ -271,27 +271,16 @@ class EventPersonView(SpeakerView):
     """A person's page seen from an event they appear in: in the event's look, with
     the search engines' copy (canonical) at their own address."""
 
-    def get(self, request, *args, **kwargs):
-        self.event = (
-            Event.objects.filter(
-                slug=kwargs["event"],
-                pk__in=Session.objects.visible_to(request.user)
-                .filter(
-                    models.Q(roles__speaker__slug=kwargs["slug"])
-                    | models.Q(slots__speakers__slug=kwargs["slug"])
-                    | models.Q(slots__moderators__slug=kwargs["slug"])
-                )
-                .values("event"),
-            )
+    def get_context_data(self, **kwargs):
+        appears_in = Session.objects.visible_to(self.request.user).featuring(self.object)
+        event = (
+            Event.objects.filter(slug=self.kwargs["event"], pk__in=appears_in.values("event"))
             .fetch_mode(RAISE)
             .first()
         )
-        if self.event is None:
+        if event is None:
             raise Http404("No such person in this event.")
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(event=self.event, **kwargs)
+        return super().get_context_data(event=event, **kwargs)
 
 
 @require_GET
