@@ -14,7 +14,7 @@ from common.formatting import date_range
 from common.prepared import PreparedQuery
 from common.richtext import summary
 from common.site_url import absolute_url
-from speakers.models import Speaker, SpeakerQuerySet
+from speakers.models import Speaker
 
 from ..core.agenda import build_agenda, session_queryset
 from ..core.change import AgendaChange, group_changes
@@ -105,8 +105,7 @@ def _people_of(sessions):
     if not sessions:
         return []
     appearing = Session.objects.filter(pk__in=[s.pk for s in sessions]).people().values("pk")
-    rows = SpeakerQuerySet.joined_to_affiliations().filter(pk__in=appearing)
-    return list(Speaker.objects.fetch_mode(RAISE).from_joined_rows(rows).values())
+    return list(Speaker.objects.fetch_mode(RAISE).in_bulk_with_affiliations(appearing).values())
 
 
 def _latest_changes(sessions, count):
